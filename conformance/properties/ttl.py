@@ -1,0 +1,129 @@
+"""Token lifetime (F9, A7, A8): one shared wait for every scroll endpoint.
+
+For each endpoint two scrolls are opened: one is continued just before the TTL runs out (it
+must still work), the other just after (it must be refused, with no records). The checks are
+timed from the request that issued each token, with a margin on each side, so the whole run
+waits about one TTL however many endpoints there are. Against the embedded mock the waiter
+advances the mock's virtual clock: no real waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from conformance import envelope
+from conformance.context import SuiteContext
+from conformance.exchange import Exchange
+from conformance.properties.base import Observed
+from conformance.spec import Endpoint
+from conformance.traversal import continue_scroll, start_scroll
+from conformance.verdicts import Inconclusive, Violation
+
+
+def margin(ttl: float) -> float:
+    """How far from the TTL each check stands: 10% of it, within [0.5 s, 10 s]."""
+    return min(10.0, max(0.5, ttl * 0.1))
+
+
+@dataclass
+class _Opened:
+    endpoint: Endpoint
+    alive_token: str
+    alive_sent: float
+    expiring_token: str
+    expiring_received: float
+
+
+@dataclass
+class TtlOutcome:
+    alive: Exchange | Exception
+    expired: Exchange | Exception
+
+
+def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
+    """Run the shared TTL probe once per run; results are cached in the context."""
+    cached = ctx.memo.get("ttl_probe")
+    if isinstance(cached, dict):
+        return cached
+    ttl = ctx.profile.scroll.ttl_seconds
+    edge = margin(ttl)
+    opened: list[_Opened] = []
+    failures: dict[str, Exception] = {}
+    for endpoint in ctx.spec.paginated("scroll"):
+        try:
+            sent = ctx.waiter.now()
+            alive = start_scroll(ctx, endpoint, 1)
+            expiring = start_scroll(ctx, endpoint, 1)
+            received = ctx.waiter.now()
+        except (Violation, Inconclusive) as exc:
+            failures[endpoint.path] = exc
+            continue
+        if alive.token is None or expiring.token is None:
+            failures[endpoint.path] = Inconclusive("no scroll token to age (empty collection?)")
+            continue
+        opened.append(_Opened(endpoint, alive.token, sent, expiring.token, received))
+    results: dict[str, TtlOutcome] = {path: TtlOutcome(exc, exc) for path, exc in failures.items()}
+    alive_results: dict[str, Exchange | Exception] = {}
+    for item in sorted(opened, key=lambda o: o.alive_sent):
+        ctx.waiter.sleep_until(item.alive_sent + ttl - edge, "before the scroll TTL runs out")
+        alive_results[item.endpoint.path] = _attempt(ctx, item.endpoint, item.alive_token)
+    for item in sorted(opened, key=lambda o: o.expiring_received):
+        ctx.waiter.sleep_until(item.expiring_received + ttl + edge, "for the scroll TTL to run out")
+        results[item.endpoint.path] = TtlOutcome(
+            alive_results[item.endpoint.path], _attempt(ctx, item.endpoint, item.expiring_token)
+        )
+    ctx.memo["ttl_probe"] = results
+    ctx.observe("scroll.ttl_checked_seconds", {"ttl": ttl, "margin": edge, "virtual": ctx.waiter.virtual})
+    return results
+
+
+def _attempt(ctx: SuiteContext, endpoint: Endpoint, token: str) -> Exchange | Exception:
+    try:
+        return continue_scroll(ctx, endpoint, token)
+    except Exception as exc:  # transport trouble: inconclusive for this endpoint only
+        return exc
+
+
+def _outcome(ctx: SuiteContext, endpoint: Endpoint) -> TtlOutcome:
+    started = time.monotonic()
+    outcome = probe(ctx).get(endpoint.path)
+    if outcome is None:
+        raise Inconclusive("the TTL probe did not reach this endpoint")
+    ctx.observe("scroll.ttl_probe_seconds", round(time.monotonic() - started, 2))
+    return outcome
+
+
+def _exchange(result: Exchange | Exception) -> Exchange:
+    if isinstance(result, Violation):
+        raise result
+    if isinstance(result, Exception):
+        raise Inconclusive(str(result))
+    return result
+
+
+def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
+    exchange = _exchange(_outcome(ctx, endpoint).alive)
+    ttl = ctx.profile.scroll.ttl_seconds
+    age = ttl - margin(ttl)
+    ctx.observe_status("scroll_token_within_ttl", exchange.status)
+    if not envelope.is_success(exchange, ctx.profile):
+        raise Violation(f"a token used {age:g}s after it was issued got {exchange.status}", [exchange],
+                        expected=f"the token still works before {ttl:g}s (F9, A7)")
+    return {"token_age_seconds": age, "status": exchange.status}
+
+
+def expiry(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
+    exchange = _exchange(_outcome(ctx, endpoint).expired)
+    scroll = ctx.profile.scroll
+    age = scroll.ttl_seconds + margin(scroll.ttl_seconds)
+    ctx.observe_status("scroll_token_expired", exchange.status)
+    if envelope.carries_records(exchange, ctx.profile):
+        raise Violation(f"a token idle for {age:g}s still returned records", [exchange],
+                        expected=f"{scroll.expired_status} with no records after {scroll.ttl_seconds:g}s (F9, A8)")
+    if exchange.status != scroll.expired_status:
+        raise Violation(f"a token idle for {age:g}s got {exchange.status}", [exchange],
+                        expected=f"{scroll.expired_status} (A8)")
+    details: dict[str, Any] = {"token_age_seconds": age, "status": exchange.status}
+    return details

@@ -1,0 +1,130 @@
+"""Opening a run: the target (a URL, or the embedded mock started here), client and context."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from conformance.client import Politeness, V2Client
+from conformance.context import SuiteContext
+from conformance.credentials import Credentials
+from conformance.errors import ConfigError
+from conformance.options import RunOptions
+from conformance.profile import Profile, load_profile
+from conformance.redaction import Redactor
+from conformance.spec import load_spec
+from conformance.waiting import RealWaiter, VirtualWaiter
+
+LIVE_DEFAULT_RPS = 5.0
+LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host.startswith(LOOPBACK) or host in ("localhost", "::1")
+
+
+def redactor_for(options: RunOptions) -> Redactor:
+    return Redactor(
+        [
+            (options.api_key or "", "$C4W_API_KEY"),
+            (options.api_secret or "", "$C4W_API_SECRET"),
+            (options.other_api_key or "", "$C4W_OTHER_API_KEY"),
+            (options.other_api_secret or "", "$C4W_OTHER_API_SECRET"),
+        ]
+    )
+
+
+@dataclass
+class _MockControl:
+    mock: Any
+    tenant: str
+
+    def insert_records(self, endpoint: str, count: int) -> None:
+        self.mock.state.insert(self.tenant, endpoint, count)
+
+
+def resolve_seed(options: RunOptions) -> int:
+    if options.seed is None:
+        options.seed = random.SystemRandom().randrange(2**32)
+    return options.seed
+
+
+@contextmanager
+def open_context(options: RunOptions) -> Iterator[SuiteContext]:
+    """Yield a ``SuiteContext`` for the run; start (and stop) the embedded mock if no target."""
+    profile = load_profile(options.profile)
+    if options.scroll_ttl is not None:
+        profile = profile.with_scroll_ttl(options.scroll_ttl)
+    spec = load_spec(options.spec)
+    seed = resolve_seed(options)
+    if options.target is None:
+        with _embedded(options, profile) as (mock, base_url):
+            ctx = _context(options, profile, spec, base_url, seed, mock)
+            try:
+                yield ctx
+            finally:
+                ctx.client.close()
+        return
+    options.validate()
+    if urlsplit(options.target).scheme == "http" and not is_loopback(options.target) and not options.allow_http:
+        raise ConfigError(f"refusing plain http to a non-loopback host ({options.target}); use --allow-http")
+    ctx = _context(options, profile, spec, options.target, seed, None)
+    try:
+        yield ctx
+    finally:
+        ctx.client.close()
+
+
+@contextmanager
+def _embedded(options: RunOptions, profile: Profile) -> Iterator[tuple[Any, str]]:
+    # Imported here: the suite starts the mock but depends on nothing else of it.
+    from conformance.mock.server import EmbeddedMock
+    from conformance.mock.state import MockConfig
+
+    config = MockConfig(
+        records=options.mock_records,
+        scroll_ttl=profile.scroll.ttl_seconds,
+        faults=frozenset(options.mock_faults),
+    )
+    with EmbeddedMock(config) as mock:
+        first, second = mock.tenants[0], mock.tenants[1]
+        options.api_key, options.api_secret = first.api_key, first.api_secret
+        options.other_api_key, options.other_api_secret = second.api_key, second.api_secret
+        yield mock, mock.base_url
+
+
+def _context(
+    options: RunOptions, profile: Profile, spec: Any, base_url: str, seed: int, mock: Any
+) -> SuiteContext:
+    assert options.api_key and options.api_secret
+    loopback = is_loopback(base_url)
+    politeness = Politeness(
+        max_rps=options.max_rps if options.max_rps else (None if loopback else LIVE_DEFAULT_RPS),
+        timeout=options.timeout,
+        max_requests=options.max_requests,
+    )
+    client = V2Client(base_url, politeness, verify=options.ca_bundle or True)
+    primary = Credentials.from_env_names("primary", options.api_key, options.api_secret,
+                                         "C4W_API_KEY", "C4W_API_SECRET")
+    other = None
+    if options.other_api_key and options.other_api_secret:
+        other = Credentials.from_env_names("other tenant", options.other_api_key, options.other_api_secret,
+                                           "C4W_OTHER_API_KEY", "C4W_OTHER_API_SECRET")
+    waiter = VirtualWaiter(mock.clock) if mock is not None else RealWaiter()
+    return SuiteContext(
+        profile=profile,
+        spec=spec,
+        client=client,
+        primary=primary,
+        other=other,
+        redactor=redactor_for(options),
+        waiter=waiter,
+        seed=seed,
+        max_examples=options.examples,
+        mock=_MockControl(mock, mock.tenants[0].name) if mock is not None else None,
+    )
