@@ -29,8 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from conformance.mock import cli as mock_cli
 
-    mock_cli.add_arguments(
-        commands.add_parser("mock", help="serve the embedded mock v2 API on loopback")
+    mock_cli.add_arguments(commands.add_parser("mock", help="serve the embedded mock v2 API on loopback"))
+    from conformance import run as run_command
+
+    run_command.add_arguments(
+        commands.add_parser("run", help="run the conformance suite (default: against the embedded mock)")
     )
     return parser
 

@@ -116,7 +116,9 @@ class V2Client:
         retry could skip a chunk and look like a violation: it is reported as trouble instead.
         """
         params = list(params)
-        wire = [(name, value.actual if isinstance(value, Sensitive) else str(value)) for name, value in params]
+        wire: list[tuple[str, str | int | float | bool | None]] = [
+            (name, value.actual if isinstance(value, Sensitive) else str(value)) for name, value in params
+        ]
         attempt = 0
         while True:
             self._check_budget()
@@ -160,8 +162,8 @@ class V2Client:
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.politeness.backoff_max * 4)
-        ceiling = min(self.politeness.backoff_max, self.politeness.backoff_base * 2**attempt)
+            return float(min(retry_after, self.politeness.backoff_max * 4))
+        ceiling: float = min(self.politeness.backoff_max, self.politeness.backoff_base * 2.0**attempt)
         return ceiling / 2 + self._random.uniform(0, ceiling / 2)
 
     def _check_budget(self) -> None:

@@ -92,7 +92,9 @@ class SuiteContext:
             exchange = self.call(users, [(self.profile.pagination.limit_param, 1)], creds)
             items = envelope.records(exchange, self.profile)
             if not items:
-                raise Inconclusive(f"no user id to look up: /users answered {exchange.status} with no records")
+                raise Inconclusive(
+                    f"no user id to look up: /users answered {exchange.status} with no records"
+                )
             self._user_ids[creds.label] = str(items[0].get(self.profile.envelope.id_field))
         return self._user_ids[creds.label]
 
@@ -136,7 +138,8 @@ class SuiteContext:
         exchange = self.control(endpoint)
         if not envelope.is_success(exchange, self.profile):
             raise Inconclusive(
-                f"control failed: valid credentials got {exchange.status} on {endpoint.path} (auth.valid_accepted)"
+                f"control failed: valid credentials got {exchange.status} on {endpoint.path} "
+                "(auth.valid_accepted)"
             )
 
     def reference(

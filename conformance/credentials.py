@@ -60,7 +60,9 @@ def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
         for pos, char in enumerate(real):
             if char.isalpha():
                 flipped = char.swapcase()
-                return Sensitive(real[:pos] + flipped + real[pos + 1 :], f"${{{var}:0:{pos}}}{flipped}${{{var}:{pos + 1}}}")
+                return Sensitive(
+                    real[:pos] + flipped + real[pos + 1 :], f"${{{var}:0:{pos}}}{flipped}${{{var}:{pos + 1}}}"
+                )
         raise ValueError("no letter to change the case of")
     if kind == "random":
         if text == real:

@@ -7,7 +7,8 @@ ITEMS: dict[str, str] = {
     "F4": "Keys, secrets and user ids are 32 lowercase hex characters.",
     "F5": "GET /users returns `count` (total matching records, independent of limit/offset) and `data`.",
     "F6": "GET /users/findById?id=... returns `data` as a single object.",
-    "F7": "Most endpoints paginate with `limit` (max records per call) and `offset` (index of the first record).",
+    "F7": "Most endpoints paginate with `limit` (max records per call) and `offset` "
+    "(index of the first record).",
     "F8": "ScrollId pagination exists on /visits, /connections and /troubleshooting/*.",
     "F9": "Each ScrollId token value expires 2 minutes after it is issued.",
     "F10": "Each scroll iteration returns at most 9,999 records.",

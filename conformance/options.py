@@ -64,7 +64,8 @@ class RunOptions:
             raise ConfigError(f"--target must be an http(s) URL, got {self.target!r}")
         if not (self.api_key and self.api_secret):
             raise ConfigError(
-                "--target needs credentials: set C4W_API_KEY and C4W_API_SECRET (or --api-key/--api-secret-file)"
+                "--target needs credentials: set C4W_API_KEY and C4W_API_SECRET "
+                "(or --api-key/--api-secret-file)"
             )
         if bool(self.other_api_key) != bool(self.other_api_secret):
             raise ConfigError("the second tenant needs both C4W_OTHER_API_KEY and C4W_OTHER_API_SECRET")

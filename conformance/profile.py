@@ -98,7 +98,9 @@ class Profile:
         """The profile's values, section by section, as results.json records them."""
         out: dict[str, Any] = {"name": self.name, "source": self.source}
         for section in _SECTIONS:
-            out[section] = {f.name: getattr(getattr(self, section), f.name) for f in fields(_SECTIONS[section])}
+            out[section] = {
+                f.name: getattr(getattr(self, section), f.name) for f in fields(_SECTIONS[section])
+            }
         return out
 
 
@@ -175,7 +177,9 @@ def load_profile(path: Path | str | None = None) -> Profile:
         wanted = {f.name for f in fields(cls)}
         have = set(base.get(name, {}))
         if wanted != have:
-            raise ConfigError(f"{default_path}: [{name}]: keys differ from the profile model: {wanted ^ have}")
+            raise ConfigError(
+                f"{default_path}: [{name}]: keys differ from the profile model: {wanted ^ have}"
+            )
     if path is None:
         return _build(base, str(default_path))
     user_path = Path(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 _WINDOW = 12
-_HEXLIKE = re.compile(r"[0-9A-Za-z_\-]{%d,}" % _WINDOW)
+_HEXLIKE = re.compile(rf"[0-9A-Za-z_\-]{{{_WINDOW},}}")
 
 
 @dataclass(frozen=True)

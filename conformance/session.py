@@ -71,7 +71,11 @@ def open_context(options: RunOptions) -> Iterator[SuiteContext]:
                 ctx.client.close()
         return
     options.validate()
-    if urlsplit(options.target).scheme == "http" and not is_loopback(options.target) and not options.allow_http:
+    if (
+        urlsplit(options.target).scheme == "http"
+        and not is_loopback(options.target)
+        and not options.allow_http
+    ):
         raise ConfigError(f"refusing plain http to a non-loopback host ({options.target}); use --allow-http")
     ctx = _context(options, profile, spec, options.target, seed, None)
     try:
@@ -109,12 +113,18 @@ def _context(
         max_requests=options.max_requests,
     )
     client = V2Client(base_url, politeness, verify=options.ca_bundle or True)
-    primary = Credentials.from_env_names("primary", options.api_key, options.api_secret,
-                                         "C4W_API_KEY", "C4W_API_SECRET")
+    primary = Credentials.from_env_names(
+        "primary", options.api_key, options.api_secret, "C4W_API_KEY", "C4W_API_SECRET"
+    )
     other = None
     if options.other_api_key and options.other_api_secret:
-        other = Credentials.from_env_names("other tenant", options.other_api_key, options.other_api_secret,
-                                           "C4W_OTHER_API_KEY", "C4W_OTHER_API_SECRET")
+        other = Credentials.from_env_names(
+            "other tenant",
+            options.other_api_key,
+            options.other_api_secret,
+            "C4W_OTHER_API_KEY",
+            "C4W_OTHER_API_SECRET",
+        )
     waiter = VirtualWaiter(mock.clock) if mock is not None else RealWaiter()
     return SuiteContext(
         profile=profile,
@@ -128,3 +138,16 @@ def _context(
         max_examples=options.examples,
         mock=_MockControl(mock, mock.tenants[0].name) if mock is not None else None,
     )
+
+
+def describe_target(options: RunOptions, ctx: SuiteContext) -> dict[str, Any]:
+    """What results.json says about the target (never a credential)."""
+    return {
+        "url": ctx.client.base_url if options.target else "embedded mock",
+        "base_url": ctx.client.base_url,
+        "embedded_mock": options.target is None,
+        "mock_faults": list(options.mock_faults),
+        "second_tenant": ctx.other is not None,
+        "scroll_ttl_seconds": ctx.profile.scroll.ttl_seconds,
+        "ttl_waits": "virtual clock" if ctx.waiter.virtual else "real time",
+    }

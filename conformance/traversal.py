@@ -41,7 +41,11 @@ def read_page(ctx: SuiteContext, exchange: Exchange) -> Page:
 
 
 def fetch_offset_page(
-    ctx: SuiteContext, endpoint: Endpoint, offset: int | None, limit: int | None, creds: Credentials | None = None
+    ctx: SuiteContext,
+    endpoint: Endpoint,
+    offset: int | None,
+    limit: int | None,
+    creds: Credentials | None = None,
 ) -> Page:
     pag = ctx.profile.pagination
     params: list[tuple[str, str | int | Sensitive]] = []
@@ -77,15 +81,22 @@ def offset_pages(
             return  # more records than count said: the judge will see it, do not walk forever
 
 
-def continue_scroll(ctx: SuiteContext, endpoint: Endpoint, token: str, creds: Credentials | None = None,
-                    extra: list[tuple[str, str | int | Sensitive]] | None = None) -> Exchange:
+def continue_scroll(
+    ctx: SuiteContext,
+    endpoint: Endpoint,
+    token: str,
+    creds: Credentials | None = None,
+    extra: list[tuple[str, str | int | Sensitive]] | None = None,
+) -> Exchange:
     param = ctx.profile.scroll.token_param
     params: list[tuple[str, str | int | Sensitive]] = [(param, Sensitive(token, token_shown(token)))]
     params.extend(extra or [])
     return ctx.call(endpoint, params, creds, idempotent=False)
 
 
-def start_scroll(ctx: SuiteContext, endpoint: Endpoint, limit: int | None, creds: Credentials | None = None) -> Page:
+def start_scroll(
+    ctx: SuiteContext, endpoint: Endpoint, limit: int | None, creds: Credentials | None = None
+) -> Page:
     params: list[tuple[str, str | int | Sensitive]] = []
     if limit is not None:
         params.append((ctx.profile.pagination.limit_param, limit))

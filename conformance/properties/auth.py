@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import string
-
 from hypothesis import strategies as st
 
 from conformance import envelope
@@ -82,7 +80,9 @@ def missing_credentials(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     ]
     status = ctx.profile.auth.missing_status
     for creds in cases:
-        expect_rejection(ctx, _limited(ctx, endpoint, creds), status, f"missing_credentials ({creds.label})", "A3, F14")
+        expect_rejection(
+            ctx, _limited(ctx, endpoint, creds), status, f"missing_credentials ({creds.label})", "A3, F14"
+        )
     return {"cases": len(cases)}
 
 
@@ -101,7 +101,11 @@ def _wrong(ctx: SuiteContext, endpoint: Endpoint, part: str) -> Observed:
         mutated = _applicable(original, mutation)
         if mutated is None:
             return
-        if part == "key" and ctx.profile.auth.key_whitespace_trimmed and mutated.actual.strip() == original.actual:
+        if (
+            part == "key"
+            and ctx.profile.auth.key_whitespace_trimmed
+            and mutated.actual.strip() == original.actual
+        ):
             return
         creds = (
             ctx.primary.with_secret(mutated, f"wrong secret {mutation[0]}")
@@ -132,7 +136,9 @@ def wrong_key(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     observed = _wrong(ctx, endpoint, "key")
     key = ctx.primary.key
     assert key is not None
-    spaced = _limited(ctx, endpoint, ctx.primary.with_key(Sensitive(key.actual + " ", key.shown + "%20"), "key+space"))
+    spaced = _limited(
+        ctx, endpoint, ctx.primary.with_key(Sensitive(key.actual + " ", key.shown + "%20"), "key+space")
+    )
     ctx.observe("auth.key_with_trailing_space_status", spaced.status)
     observed["key_with_trailing_space_status"] = spaced.status
     return observed
@@ -232,7 +238,8 @@ def no_leak(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     ctx.require_control(endpoint)
     control = ctx.control(endpoint)
     known_ids = {
-        str(record.get(ctx.profile.envelope.id_field)) for record in (envelope.records(control, ctx.profile) or [])
+        str(record.get(ctx.profile.envelope.id_field))
+        for record in (envelope.records(control, ctx.profile) or [])
     }
     p = ctx.primary
     assert p.secret is not None and p.key is not None
@@ -251,10 +258,16 @@ def no_leak(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
             continue  # accepted: wrong_secret / wrong_key report that
         text = exchange.body.decode("utf-8", errors="replace")
         if ctx.redactor.contains_secret(text):
-            raise Violation(f"the rejection ({creds.label}) echoes a credential", [exchange],
-                            expected="no echo of the key or secret (F2: the secret must never be public)")
+            raise Violation(
+                f"the rejection ({creds.label}) echoes a credential",
+                [exchange],
+                expected="no echo of the key or secret (F2: the secret must never be public)",
+            )
         leaked = [record_id for record_id in known_ids if record_id and record_id in text]
         if envelope.carries_records(exchange, ctx.profile) or leaked:
-            raise Violation(f"the rejection ({creds.label}) carries records", [exchange],
-                            expected="an error envelope with no records (A2)")
+            raise Violation(
+                f"the rejection ({creds.label}) carries records",
+                [exchange],
+                expected="an error envelope with no records (A2)",
+            )
     return {"rejections_checked": len(cases)}

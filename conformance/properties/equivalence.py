@@ -59,13 +59,20 @@ def offset_scroll(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     changed = ids_offset & ids_scroll
     parts = []
     if ids_offset - changed:
-        parts.append(f"{len(ids_offset - changed)} only through offset (e.g. {sorted(ids_offset - changed)[0]})")
+        parts.append(
+            f"{len(ids_offset - changed)} only through offset (e.g. {sorted(ids_offset - changed)[0]})"
+        )
     if ids_scroll - changed:
-        parts.append(f"{len(ids_scroll - changed)} only through scroll (e.g. {sorted(ids_scroll - changed)[0]})")
+        parts.append(
+            f"{len(ids_scroll - changed)} only through scroll (e.g. {sorted(ids_scroll - changed)[0]})"
+        )
     if changed:
         parts.append(f"{len(changed)} differ in content (e.g. {sorted(changed)[0]})")
-    raise Violation("offset paging and scrolling disagree: " + "; ".join(parts), evidence,
-                    expected="the same records, ids and content, by both methods (F11, F12)")
+    raise Violation(
+        "offset paging and scrolling disagree: " + "; ".join(parts),
+        evidence,
+        expected="the same records, ids and content, by both methods (F11, F12)",
+    )
 
 
 def _zip_longest(

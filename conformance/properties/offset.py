@@ -81,8 +81,11 @@ def page_window(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     offsets = st.one_of(st.sampled_from(points or [0]), st.integers(0, max(0, count - 1)))
     limits = st.one_of(st.integers(1, 20), st.integers(1, cap))
     ran = check_examples(
-        check, explicit, st.tuples(offsets, limits),
-        max_examples=ctx.max_examples, seed_value=ctx.seed_for("page_window", endpoint.path),
+        check,
+        explicit,
+        st.tuples(offsets, limits),
+        max_examples=ctx.max_examples,
+        seed_value=ctx.seed_for("page_window", endpoint.path),
     )
     return {"windows_checked": ran, "count": count}
 
@@ -93,11 +96,17 @@ def _traverse(ctx: SuiteContext, endpoint: Endpoint, size: int) -> tuple[list[st
     return ids, pages
 
 
-def _page_sizes(ctx: SuiteContext, endpoint: Endpoint, count: int) -> tuple[list[int], st.SearchStrategy[int]]:
+def _page_sizes(
+    ctx: SuiteContext, endpoint: Endpoint, count: int
+) -> tuple[list[int], st.SearchStrategy[int]]:
     cap = ctx.max_limit(endpoint)
     smallest = max(1, -(-count // MAX_PAGES_PER_TRAVERSAL))
-    explicit = sorted({min(cap, max(smallest, size)) for size in (ctx.profile.pagination.max_limit, smallest,
-                                                                   -(-count // 7) + 1)})
+    explicit = sorted(
+        {
+            min(cap, max(smallest, size))
+            for size in (ctx.profile.pagination.max_limit, smallest, -(-count // 7) + 1)
+        }
+    )
     return explicit, st.integers(min(smallest, cap), cap)
 
 
@@ -110,44 +119,70 @@ def partition(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         ids, pages = _traverse(ctx, endpoint, size)
         repeated = duplicates(ids)
         if repeated:
-            raise Violation(f"page size {size}: {len(repeated)} record(s) returned twice, e.g. {repeated[0]}",
-                            [pages[-1].exchange], expected="each record exactly once (A11)")
+            raise Violation(
+                f"page size {size}: {len(repeated)} record(s) returned twice, e.g. {repeated[0]}",
+                [pages[-1].exchange],
+                expected="each record exactly once (A11)",
+            )
         if len(ids) != count:
-            raise Violation(f"page size {size}: traversal yields {len(ids)} records, count says {count}",
-                            [pages[-1].exchange], expected="a traversal of exactly `count` records (F5)")
+            raise Violation(
+                f"page size {size}: traversal yields {len(ids)} records, count says {count}",
+                [pages[-1].exchange],
+                expected="a traversal of exactly `count` records (F5)",
+            )
         missing = reference_ids - set(ids)
         if missing or len(reference_ids) != len(ref.ids):
             sample = sorted(missing)[:1] or duplicates(ref.ids)[:1]
-            raise Violation(f"page size {size}: the traversals at different page sizes disagree, e.g. on {sample}",
-                            [pages[-1].exchange], expected="the same records whatever the page size (A11)")
+            raise Violation(
+                f"page size {size}: the traversals at different page sizes disagree, e.g. on {sample}",
+                [pages[-1].exchange],
+                expected="the same records whatever the page size (A11)",
+            )
 
     explicit, sizes = _page_sizes(ctx, endpoint, count)
-    ran = check_examples(check, explicit, sizes, max_examples=min(3, ctx.max_examples),
-                         seed_value=ctx.seed_for("partition", endpoint.path))
+    ran = check_examples(
+        check,
+        explicit,
+        sizes,
+        max_examples=min(3, ctx.max_examples),
+        seed_value=ctx.seed_for("partition", endpoint.path),
+    )
     return {"page_sizes_checked": ran, "count": count}
 
 
 def count_consistent(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     ref = reference(ctx, endpoint)
     if len(ref.counts) != 1 or None in ref.counts:
-        raise Violation(f"pages of one traversal report different counts: {sorted(map(str, ref.counts))}",
-                        expected="the same `count` on every page (F5)")
+        raise Violation(
+            f"pages of one traversal report different counts: {sorted(map(str, ref.counts))}",
+            expected="the same `count` on every page (F5)",
+        )
     (count,) = ref.counts
     if count != len(ref):
-        raise Violation(f"count is {count} but a full traversal yields {len(ref)} records",
-                        expected="`count` equal to the traversal length (F5)")
+        raise Violation(
+            f"count is {count} but a full traversal yields {len(ref)} records",
+            expected="`count` equal to the traversal length (F5)",
+        )
 
     def check(example: tuple[int, int]) -> None:
         offset, limit = example
         page = fetch_offset_page(ctx, endpoint, offset, limit)
         if page.count != count:
-            raise Violation(f"offset={offset} limit={limit}: count is {page.count}, elsewhere {count}",
-                            [page.exchange], expected="`count` independent of limit and offset (F5)")
+            raise Violation(
+                f"offset={offset} limit={limit}: count is {page.count}, elsewhere {count}",
+                [page.exchange],
+                expected="`count` independent of limit and offset (F5)",
+            )
 
     explicit = [(0, 1), (0, 2), (max(0, count - 1), 1), (count, 1), (count // 2, 5)]
     strategy = st.tuples(st.integers(0, count + 2), st.integers(1, ctx.max_limit(endpoint)))
-    check_examples(check, explicit, strategy, max_examples=max(5, ctx.max_examples // 3),
-                   seed_value=ctx.seed_for("count", endpoint.path))
+    check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(5, ctx.max_examples // 3),
+        seed_value=ctx.seed_for("count", endpoint.path),
+    )
     return {"count": count}
 
 
@@ -160,13 +195,21 @@ def deterministic(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         first = fetch_offset_page(ctx, endpoint, offset, limit)
         second = fetch_offset_page(ctx, endpoint, offset, limit)
         if fingerprints(first.records, id_field) != fingerprints(second.records, id_field):
-            raise Violation(f"offset={offset} limit={limit}: the same request returned different pages",
-                            [first.exchange, second.exchange], expected="a stable total order (A11)")
+            raise Violation(
+                f"offset={offset} limit={limit}: the same request returned different pages",
+                [first.exchange, second.exchange],
+                expected="a stable total order (A11)",
+            )
 
     explicit = [(0, ctx.max_limit(endpoint)), (max(0, count // 2 - 50), 100)]
     strategy = st.tuples(st.integers(0, max(0, count - 1)), st.integers(1, 200))
-    check_examples(check, explicit, strategy, max_examples=max(5, ctx.max_examples // 3),
-                   seed_value=ctx.seed_for("deterministic", endpoint.path))
+    check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(5, ctx.max_examples // 3),
+        seed_value=ctx.seed_for("deterministic", endpoint.path),
+    )
     return {}
 
 
@@ -183,16 +226,29 @@ def limit_respected(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         largest[0] = max(largest[0], len(page.records))
         if len(page.records) != want:
             shown = "omitted" if limit is None else str(limit)
-            raise Violation(f"offset={offset} limit={shown}: {len(page.records)} records, expected {want}",
-                            [page.exchange],
-                            expected=f"min(limit, {cap}, count - offset) records (A11, A6, A16)")
+            raise Violation(
+                f"offset={offset} limit={shown}: {len(page.records)} records, expected {want}",
+                [page.exchange],
+                expected=f"min(limit, {cap}, count - offset) records (A11, A6, A16)",
+            )
 
     explicit: list[tuple[int, int | None]] = [
-        (0, None), (0, 1), (0, cap), (0, cap + 1), (0, 10 * cap), (0, INT64_MAX), (max(0, count - 3), cap),
+        (0, None),
+        (0, 1),
+        (0, cap),
+        (0, cap + 1),
+        (0, 10 * cap),
+        (0, INT64_MAX),
+        (max(0, count - 3), cap),
     ]
     strategy = st.tuples(st.integers(0, count), st.one_of(st.none(), st.integers(1, 4 * cap)))
-    check_examples(check, explicit, strategy, max_examples=max(5, ctx.max_examples // 3),
-                   seed_value=ctx.seed_for("limit", endpoint.path))
+    check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(5, ctx.max_examples // 3),
+        seed_value=ctx.seed_for("limit", endpoint.path),
+    )
     ctx.observe(f"offset.largest_page{endpoint.path}", largest[0])
     return {"largest_page": largest[0], "maximum": cap}
 
@@ -204,11 +260,17 @@ def past_end(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         exchange = ctx.call(endpoint, [(ctx.profile.pagination.offset_param, offset)])
         ctx.observe_status("offset_past_end", exchange.status)
         if exchange.status != status:
-            raise Violation(f"offset={offset} (count {count}): status {exchange.status}", [exchange],
-                            expected=f"{status} (A11)")
+            raise Violation(
+                f"offset={offset} (count {count}): status {exchange.status}",
+                [exchange],
+                expected=f"{status} (A11)",
+            )
         if status == 200 and (envelope.records(exchange, ctx.profile) != []):
-            raise Violation(f"offset={offset} (count {count}): expected empty data", [exchange],
-                            expected="200 with empty data (A11)")
+            raise Violation(
+                f"offset={offset} (count {count}): expected empty data",
+                [exchange],
+                expected="200 with empty data (A11)",
+            )
     return {"count": count}
 
 
@@ -231,6 +293,11 @@ def invalid_params(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     garbage = st.text(min_size=1, max_size=12).filter(lambda text: not (text.isascii() and text.isdigit()))
     negative = st.integers(max_value=-1).map(str)
     strategy = st.tuples(st.sampled_from([pag.limit_param, pag.offset_param]), st.one_of(garbage, negative))
-    ran = check_examples(check, explicit, strategy, max_examples=max(5, ctx.max_examples // 2),
-                         seed_value=ctx.seed_for("invalid", endpoint.path))
+    ran = check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(5, ctx.max_examples // 2),
+        seed_value=ctx.seed_for("invalid", endpoint.path),
+    )
     return {"invalid_values_checked": ran}

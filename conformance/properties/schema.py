@@ -56,7 +56,9 @@ def _send(ctx: SuiteContext, endpoint: Endpoint, case: Any) -> tuple[Exchange, h
     exchange = ctx.client.get(endpoint.path, params)
     # The request schemathesis sees carries no credentials: its reports quote it.
     request = httpx.Request("GET", ctx.client.base_url + endpoint.path)
-    response = httpx.Response(exchange.status, headers=exchange.headers, content=exchange.body, request=request)
+    response = httpx.Response(
+        exchange.status, headers=exchange.headers, content=exchange.body, request=request
+    )
     response.elapsed = timedelta(seconds=exchange.elapsed)
     return exchange, response
 
@@ -74,11 +76,19 @@ def _run(ctx: SuiteContext, endpoint: Endpoint, modes: tuple[str, ...], checks: 
             case.validate_response(response, checks=checks)
         except FailureGroup as group:
             titles = sorted({failure.title for failure in group.exceptions})
-            raise Violation(f"{'; '.join(titles)} (status {exchange.status})", [exchange],
-                            expected="a response the OpenAPI document allows") from None
+            raise Violation(
+                f"{'; '.join(titles)} (status {exchange.status})",
+                [exchange],
+                expected="a response the OpenAPI document allows",
+            ) from None
 
-    return check_examples(check, (), st.one_of(*strategies), max_examples=ctx.max_examples,
-                          seed_value=ctx.seed_for(key, endpoint.path))
+    return check_examples(
+        check,
+        (),
+        st.one_of(*strategies),
+        max_examples=ctx.max_examples,
+        seed_value=ctx.seed_for(key, endpoint.path),
+    )
 
 
 def response_conformance(ctx: SuiteContext, endpoint: Endpoint) -> Observed:

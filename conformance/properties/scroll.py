@@ -30,8 +30,11 @@ def cap(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
             count = page.count or count
             largest = max(largest, len(page.records))
             if len(page.records) > limit_cap:
-                raise Violation(f"limit={limit}: a chunk of {len(page.records)} records", [page.exchange],
-                                expected=f"at most {limit_cap} records per iteration (F10, A6)")
+                raise Violation(
+                    f"limit={limit}: a chunk of {len(page.records)} records",
+                    [page.exchange],
+                    expected=f"at most {limit_cap} records per iteration (F10, A6)",
+                )
             if index >= CHUNKS_FOLLOWED_FOR_CAP:
                 break
     ctx.observe(f"scroll.largest_chunk{endpoint.path}", largest)
@@ -58,32 +61,52 @@ def traversal(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         last = pages[-1].exchange
         repeated = duplicates(ids)
         if repeated:
-            raise Violation(f"chunk size {limit}: {len(repeated)} record(s) returned twice, e.g. {repeated[0]}",
-                            [last], expected="each record exactly once (F8, A5)")
+            raise Violation(
+                f"chunk size {limit}: {len(repeated)} record(s) returned twice, e.g. {repeated[0]}",
+                [last],
+                expected="each record exactly once (F8, A5)",
+            )
         if count is not None and len(ids) != count:
-            raise Violation(f"chunk size {limit}: the scroll yields {len(ids)} records, count says {count}",
-                            [last], expected="every record of the snapshot, then an empty chunk (A9, A10)")
+            raise Violation(
+                f"chunk size {limit}: the scroll yields {len(ids)} records, count says {count}",
+                [last],
+                expected="every record of the snapshot, then an empty chunk (A9, A10)",
+            )
         if scroll.end_is_empty_data and pages[-1].records:
-            raise Violation(f"chunk size {limit}: the scroll ended without an empty chunk", [last],
-                            expected="an empty data array at the end (A9)")
+            raise Violation(
+                f"chunk size {limit}: the scroll ended without an empty chunk",
+                [last],
+                expected="an empty data array at the end (A9)",
+            )
         tokens = [page.token for page in pages if page.token]
         tokens_changed.append(len(set(tokens)) == len(tokens))
         if baseline and set(ids) != baseline[0]:
-            raise Violation(f"chunk size {limit}: a different set of records than another chunk size",
-                            [last], expected="the same records whatever the chunk size (F8)")
+            raise Violation(
+                f"chunk size {limit}: a different set of records than another chunk size",
+                [last],
+                expected="the same records whatever the chunk size (F8)",
+            )
         baseline.append(set(ids))
 
     first = start_scroll(ctx, endpoint, 1)
     count = first.count or 0
     smallest = max(1, -(-count // MAX_CHUNKS_PER_TRAVERSAL))
     explicit = sorted({scroll.cap, max(smallest, -(-count // 9) + 1)})
-    check_examples(check, explicit, st.integers(smallest, scroll.cap), max_examples=min(2, ctx.max_examples),
-                   seed_value=ctx.seed_for("scroll.traversal", endpoint.path))
+    check_examples(
+        check,
+        explicit,
+        st.integers(smallest, scroll.cap),
+        max_examples=min(2, ctx.max_examples),
+        seed_value=ctx.seed_for("scroll.traversal", endpoint.path),
+    )
     every_call_new = all(tokens_changed)
     ctx.observe("scroll.token_changes_every_call", every_call_new)
     if scroll.token_changes and not every_call_new:
-        return {"count": count, "token_changes": False,
-                "message": "tokens did not change on every call (A7 says they do; observed, not judged)"}
+        return {
+            "count": count,
+            "token_changes": False,
+            "message": "tokens did not change on every call (A7 says they do; observed, not judged)",
+        }
     return {"count": count, "token_changes": every_call_new}
 
 
@@ -103,19 +126,30 @@ def ignores_offset_limit(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         first = start_scroll(ctx, endpoint, chunk)
         if first.token is None:
             raise Violation("no token on a fresh scroll", [first.exchange], expected="a scrollId (A4, A5)")
-        extra: list[tuple[str, str | int | Sensitive]] = [(pag.offset_param, offset), (pag.limit_param, limit)]
+        extra: list[tuple[str, str | int | Sensitive]] = [
+            (pag.offset_param, offset),
+            (pag.limit_param, limit),
+        ]
         exchange = continue_scroll(ctx, endpoint, first.token, extra=extra)
         page = read_page(ctx, exchange)
         if fingerprints(page.records, id_field) != expected:
-            raise Violation(f"offset={offset} limit={limit} with a scrollId changed the chunk "
-                            f"({len(page.records)} records instead of {len(expected)})",
-                            [plain.exchange, exchange], expected="offset and limit ignored with a scrollId (F12)")
+            raise Violation(
+                f"offset={offset} limit={limit} with a scrollId changed the chunk "
+                f"({len(page.records)} records instead of {len(expected)})",
+                [plain.exchange, exchange],
+                expected="offset and limit ignored with a scrollId (F12)",
+            )
 
     explicit = [("0", "1"), (str(count // 2), "500"), ("0", str(ctx.profile.scroll.cap)), ("-1", "abc")]
     numbers = st.integers(0, max(1, count)).map(str)
     strategy = st.tuples(numbers, st.one_of(numbers, st.sampled_from(["0", "-5", "x"])))
-    ran = check_examples(check, explicit, strategy, max_examples=max(4, ctx.max_examples // 4),
-                         seed_value=ctx.seed_for("ignores", endpoint.path))
+    ran = check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(4, ctx.max_examples // 4),
+        seed_value=ctx.seed_for("ignores", endpoint.path),
+    )
     return {"combinations_checked": ran}
 
 
@@ -132,17 +166,25 @@ def invalid_token(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
 
     def check(example: tuple[str, str]) -> None:
         kind, value = example
-        exchange = continue_scroll(ctx, endpoint, value) if value else ctx.call(endpoint, [(scroll.token_param, "")])
+        exchange = (
+            continue_scroll(ctx, endpoint, value) if value else ctx.call(endpoint, [(scroll.token_param, "")])
+        )
         statuses[kind] = exchange.status
         ctx.observe_status(f"scroll_token_{kind}", exchange.status)
         if exchange.status >= 500 or not 400 <= exchange.status < 500:
-            raise Violation(f"{kind} token {token_shown(value)!r}: status {exchange.status}", [exchange],
-                            expected=f"a 4xx (A8: {scroll.unknown_status} unknown, {scroll.malformed_status} malformed)")
+            raise Violation(
+                f"{kind} token {token_shown(value)!r}: status {exchange.status}",
+                [exchange],
+                expected=f"a 4xx (A8: {scroll.unknown_status} unknown, {scroll.malformed_status} malformed)",
+            )
         if envelope.carries_records(exchange, ctx.profile):
             raise Violation(f"{kind} token: records returned", [exchange], expected="no records (A8)")
         if kind == "forged" and exchange.status != scroll.unknown_status:
-            raise Violation(f"a forged token of the right shape got {exchange.status}", [exchange],
-                            expected=f"{scroll.unknown_status} (A8)")
+            raise Violation(
+                f"a forged token of the right shape got {exchange.status}",
+                [exchange],
+                expected=f"{scroll.unknown_status} (A8)",
+            )
 
     explicit = [
         ("forged", forged),
@@ -154,8 +196,13 @@ def invalid_token(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         ("unicode", "é" * 43),
     ]
     strategy = st.tuples(st.just("generated"), st.text(min_size=1, max_size=80))
-    check_examples(check, explicit, strategy, max_examples=max(4, ctx.max_examples // 3),
-                   seed_value=ctx.seed_for("token", endpoint.path))
+    check_examples(
+        check,
+        explicit,
+        strategy,
+        max_examples=max(4, ctx.max_examples // 3),
+        seed_value=ctx.seed_for("token", endpoint.path),
+    )
     return {"statuses": statuses}
 
 
@@ -178,13 +225,22 @@ def snapshot(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         page = read_page(ctx, continue_scroll(ctx, endpoint, page.token))
         ids.extend(str(record.get(id_field)) for record in page.records)
         if page.count is not None and page.count != before:
-            raise Violation(f"count moved from {before} to {page.count} inside one scroll", [page.exchange],
-                            expected="a scroll sees the data as of its first call (A10)")
+            raise Violation(
+                f"count moved from {before} to {page.count} inside one scroll",
+                [page.exchange],
+                expected="a scroll sees the data as of its first call (A10)",
+            )
     if len(ids) != before or duplicates(ids):
-        raise Violation(f"a scroll started at {before} records yielded {len(ids)} after {SNAPSHOT_INSERTS} inserts",
-                        [page.exchange], expected="a scroll sees the data as of its first call (A10)")
+        raise Violation(
+            f"a scroll started at {before} records yielded {len(ids)} after {SNAPSHOT_INSERTS} inserts",
+            [page.exchange],
+            expected="a scroll sees the data as of its first call (A10)",
+        )
     after = start_scroll(ctx, endpoint, 1)
     if after.count != before + SNAPSHOT_INSERTS:
-        raise Violation(f"a scroll started after the inserts counts {after.count}, expected "
-                        f"{before + SNAPSHOT_INSERTS}", [after.exchange], expected="new scrolls see new data (A10)")
+        raise Violation(
+            f"a scroll started after the inserts counts {after.count}, expected {before + SNAPSHOT_INSERTS}",
+            [after.exchange],
+            expected="new scrolls see new data (A10)",
+        )
     return {"records_before": before, "inserted": SNAPSHOT_INSERTS}

@@ -109,8 +109,11 @@ def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     age = ttl - margin(ttl)
     ctx.observe_status("scroll_token_within_ttl", exchange.status)
     if not envelope.is_success(exchange, ctx.profile):
-        raise Violation(f"a token used {age:g}s after it was issued got {exchange.status}", [exchange],
-                        expected=f"the token still works before {ttl:g}s (F9, A7)")
+        raise Violation(
+            f"a token used {age:g}s after it was issued got {exchange.status}",
+            [exchange],
+            expected=f"the token still works before {ttl:g}s (F9, A7)",
+        )
     return {"token_age_seconds": age, "status": exchange.status}
 
 
@@ -120,10 +123,16 @@ def expiry(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     age = scroll.ttl_seconds + margin(scroll.ttl_seconds)
     ctx.observe_status("scroll_token_expired", exchange.status)
     if envelope.carries_records(exchange, ctx.profile):
-        raise Violation(f"a token idle for {age:g}s still returned records", [exchange],
-                        expected=f"{scroll.expired_status} with no records after {scroll.ttl_seconds:g}s (F9, A8)")
+        raise Violation(
+            f"a token idle for {age:g}s still returned records",
+            [exchange],
+            expected=f"{scroll.expired_status} with no records after {scroll.ttl_seconds:g}s (F9, A8)",
+        )
     if exchange.status != scroll.expired_status:
-        raise Violation(f"a token idle for {age:g}s got {exchange.status}", [exchange],
-                        expected=f"{scroll.expired_status} (A8)")
+        raise Violation(
+            f"a token idle for {age:g}s got {exchange.status}",
+            [exchange],
+            expected=f"{scroll.expired_status} (A8)",
+        )
     details: dict[str, Any] = {"token_age_seconds": age, "status": exchange.status}
     return details
