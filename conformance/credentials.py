@@ -22,7 +22,7 @@ class Credentials:
 
     @classmethod
     def from_env_names(cls, label: str, key: str, secret: str, key_var: str, secret_var: str) -> Credentials:
-        return cls(label, Sensitive(key, f"${{{key_var}}}"), Sensitive(secret, f"${{{secret_var}}}"))
+        return cls(label, Sensitive(key, f"${key_var}"), Sensitive(secret, f"${secret_var}"))
 
     def with_key(self, key: Sensitive | None, label: str) -> Credentials:
         return Credentials(label, key, self.secret)
@@ -32,11 +32,11 @@ class Credentials:
 
 
 def _var(value: Sensitive) -> str:
-    """``${NAME}`` -> ``NAME``; only symbolic values can be mutated symbolically."""
-    shown = value.shown
-    if not (shown.startswith("${") and shown.endswith("}")):
-        raise ValueError("mutations apply to credentials shown as ${VARIABLE}")
-    return shown[2:-1]
+    """``$NAME`` or ``${NAME}`` -> ``NAME``; only symbolic values can be mutated symbolically."""
+    name = value.shown.removeprefix("$").removeprefix("{").removesuffix("}")
+    if not value.shown.startswith("$") or not name.replace("_", "").isalnum():
+        raise ValueError("mutations apply to credentials shown as $VARIABLE")
+    return name
 
 
 def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
@@ -46,7 +46,8 @@ def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
     if kind == "replace_char":
         pos = number % len(real)
         new = text if text != real[pos] else ("0" if real[pos] != "0" else "1")
-        return Sensitive(real[:pos] + new + real[pos + 1 :], f"${{{var}:0:{pos}}}{new}${{{var}:{pos + 1}}}")
+        head = f"${{{var}:0:{pos}}}" if pos else ""
+        return Sensitive(real[:pos] + new + real[pos + 1 :], f"{head}{new}${{{var}:{pos + 1}}}")
     if kind == "truncate":
         length = number % len(real)
         return Sensitive(real[:length], f"${{{var}:0:{length}}}")

@@ -123,5 +123,5 @@ def expect_rejection(
         raise Violation(
             f"{kind}: expected {expected_status}, got {exchange.status}",
             [exchange],
-            expected=f"{expected_status} ({rule}: {describe(rule.split(',')[0])})",
+            expected=f"{expected_status} ({describe(rule.split(',')[0])})",
         )
