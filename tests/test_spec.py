@@ -120,9 +120,10 @@ def test_credentials_are_two_query_keys_required_together(spec: ApiSpec) -> None
 
 
 @pytest.mark.parametrize("name", RECORDS)
-def test_records_are_closed_and_every_field_is_required(spec: ApiSpec, name: str) -> None:
+def test_every_record_field_is_required_and_extra_fields_are_tolerated(spec: ApiSpec, name: str) -> None:
+    # A renamed field is caught by `required`; an added one is not a violation of the evidence.
     record = spec.document["components"]["schemas"][name]
-    assert record["additionalProperties"] is False
+    assert "additionalProperties" not in record
     assert sorted(record["required"]) == sorted(record["properties"])
 
 
@@ -149,9 +150,9 @@ CONNECTION = {
     [
         pytest.param(lambda r: r.update(bytesDownloaded=r.pop("bytesDown")), id="renamed-field"),
         pytest.param(lambda r: r.update(sessionTime="300"), id="changed-type"),
-        pytest.param(lambda r: r.update(start="2024-01-01 00:00:00"), id="timestamp-format"),
+        pytest.param(lambda r: r.update(start="01/01/2024 00:00"), id="timestamp-format"),
+        pytest.param(lambda r: r.pop("bytesUp") and r.update(bytesUpload=1), id="renamed-field"),
         pytest.param(lambda r: r.update(id="0123456789ABCDEF0123456789ABCDEF"), id="uppercase-id"),
-        pytest.param(lambda r: r.update(extra=1), id="extra-field"),
     ],
 )
 def test_record_schemas_catch_drift(spec: ApiSpec, drift: Any) -> None:
@@ -162,19 +163,23 @@ def test_record_schemas_catch_drift(spec: ApiSpec, drift: Any) -> None:
     assert not validator.is_valid(record)
 
 
-def test_the_error_envelope_is_closed(spec: ApiSpec) -> None:
+def test_the_error_envelope_carries_no_records(spec: ApiSpec) -> None:
     validator = schema_validator(spec.document, "ErrorEnvelope")
     validator.validate({"status": "error", "code": 401, "message": "invalid credentials"})
-    assert not validator.is_valid({"status": "error", "code": 401, "message": "x", "data": []})
+    validator.validate({"status": "error", "code": 401, "message": "x", "data": []})
+    assert not validator.is_valid({"status": "error", "code": 401, "message": "x", "data": [{"id": "1"}]})
+    assert not validator.is_valid({"status": "error", "code": 401, "message": "x", "data": {"id": "1"}})
     assert not validator.is_valid({"status": "success", "code": 401, "message": "x"})
 
 
-def test_scroll_pages_require_a_well_formed_token(spec: ApiSpec) -> None:
+def test_scroll_pages_carry_an_opaque_token_which_may_be_absent_at_the_end(spec: ApiSpec) -> None:
     validator = schema_validator(spec.document, "VisitsPage")
     page = {"status": "success", "count": 0, "data": [], "scrollId": "a" * 43}
     validator.validate(page)
-    assert not validator.is_valid({**page, "scrollId": "a" * 42})
-    assert not validator.is_valid({k: v for k, v in page.items() if k != "scrollId"})
+    validator.validate({**page, "scrollId": "0f" * 20})  # the evidence fixes no token format
+    validator.validate({k: v for k, v in page.items() if k != "scrollId"})  # A9
+    assert not validator.is_valid({**page, "scrollId": ""})
+    assert not validator.is_valid({**page, "scrollId": 42})
 
 
 def assert_one_line_config_error(excinfo: pytest.ExceptionInfo[ConfigError], path: Path, *words: str) -> None:
