@@ -31,6 +31,10 @@ class MockControl(Protocol):
 
     def insert_records(self, endpoint: str, count: int) -> None: ...
 
+    def renew_other_secret(self) -> str:
+        """Renew the second tenant's secret (A14) and return the new one."""
+        ...
+
 
 @dataclass
 class SuiteContext:
@@ -44,6 +48,7 @@ class SuiteContext:
     seed: int = 0
     max_examples: int = 25
     mock: MockControl | None = None
+    old_secret: Credentials | None = None  # the primary's secret before a renewal (A14), if known
     observed: dict[str, Any] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)
     _references: dict[tuple[str, str], Listing] = field(default_factory=dict)

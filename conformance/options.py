@@ -26,8 +26,11 @@ class RunOptions:
     api_secret: str | None = None
     other_api_key: str | None = None
     other_api_secret: str | None = None
+    old_api_secret: str | None = None  # a secret renewed away on the dashboard (A14)
     max_rps: float | None = None
     max_requests: int | None = None
+    max_records: int | None = None  # record window of a traversal; None: by target, 0: no window
+    rate_share: int = 1  # processes sharing --max-rps and --max-requests (pytest-xdist workers)
     timeout: float = 30.0
     ca_bundle: str | None = None
     allow_http: bool = False
@@ -48,6 +51,7 @@ class RunOptions:
         self.api_secret = self.api_secret or env.get("C4W_API_SECRET") or None
         self.other_api_key = self.other_api_key or env.get("C4W_OTHER_API_KEY") or None
         self.other_api_secret = self.other_api_secret or env.get("C4W_OTHER_API_SECRET") or None
+        self.old_api_secret = self.old_api_secret or env.get("C4W_OLD_API_SECRET") or None
 
     def validate(self) -> None:
         if self.budget not in BUDGETS:
@@ -58,6 +62,12 @@ class RunOptions:
             raise ConfigError("--scroll-ttl must be a positive number of seconds")
         if self.max_rps is not None and not self.max_rps > 0:
             raise ConfigError("--max-rps must be positive")
+        if self.max_requests is not None and self.max_requests < 1:
+            raise ConfigError("--max-requests must be at least 1")
+        if self.max_records is not None and self.max_records < 0:
+            raise ConfigError("--max-records must be 0 (no window) or more")
+        if not self.timeout > 0:
+            raise ConfigError("--timeout must be a positive number of seconds")
         if self.target is None:
             return
         if not self.target.startswith(("http://", "https://")):

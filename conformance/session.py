@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.client import Politeness, V2Client
+from conformance.client import Politeness, V2Client, tls_verification
 from conformance.context import SuiteContext
 from conformance.credentials import Credentials
 from conformance.errors import ConfigError
@@ -20,12 +21,28 @@ from conformance.spec import load_spec
 from conformance.waiting import RealWaiter, VirtualWaiter
 
 LIVE_DEFAULT_RPS = 5.0
-LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+# A live tenant may hold millions of records: by default a traversal covers the first ones only.
+LIVE_DEFAULT_MAX_RECORDS = 50_000
 
 
 def is_loopback(url: str) -> bool:
+    """True for localhost and loopback addresses only (``127.0.0.1.example.com`` is not)."""
     host = urlsplit(url).hostname or ""
-    return host.startswith(LOOPBACK) or host in ("localhost", "::1")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_plain_http(options: RunOptions) -> None:
+    """Credentials travel in the query: never in clear text off this machine unless asked to."""
+    target = options.target
+    if target is None or options.allow_http:
+        return
+    if urlsplit(target).scheme == "http" and not is_loopback(target):
+        raise ConfigError(f"refusing plain http to a non-loopback host ({target}); use --allow-http")
 
 
 def redactor_for(options: RunOptions) -> Redactor:
@@ -35,6 +52,7 @@ def redactor_for(options: RunOptions) -> Redactor:
             (options.api_secret or "", "$C4W_API_SECRET"),
             (options.other_api_key or "", "$C4W_OTHER_API_KEY"),
             (options.other_api_secret or "", "$C4W_OTHER_API_SECRET"),
+            (options.old_api_secret or "", "$C4W_OLD_API_SECRET"),
         ]
     )
 
@@ -46,6 +64,9 @@ class _MockControl:
 
     def insert_records(self, endpoint: str, count: int) -> None:
         self.mock.state.insert(self.tenant, endpoint, count)
+
+    def renew_other_secret(self) -> str:
+        return str(self.mock.state.renew_secret(self.mock.tenants[1].name))
 
 
 def resolve_seed(options: RunOptions) -> int:
@@ -71,12 +92,7 @@ def open_context(options: RunOptions) -> Iterator[SuiteContext]:
                 ctx.client.close()
         return
     options.validate()
-    if (
-        urlsplit(options.target).scheme == "http"
-        and not is_loopback(options.target)
-        and not options.allow_http
-    ):
-        raise ConfigError(f"refusing plain http to a non-loopback host ({options.target}); use --allow-http")
+    refuse_plain_http(options)
     ctx = _context(options, profile, spec, options.target, seed, None)
     try:
         yield ctx
@@ -102,17 +118,30 @@ def _embedded(options: RunOptions, profile: Profile) -> Iterator[tuple[Any, str]
         yield mock, mock.base_url
 
 
+def politeness_for(options: RunOptions, base_url: str) -> Politeness:
+    """Rate and request budgets, split evenly when several processes share them (pytest-xdist)."""
+    share = max(1, options.rate_share)
+    rps = options.max_rps if options.max_rps else (None if is_loopback(base_url) else LIVE_DEFAULT_RPS)
+    return Politeness(
+        max_rps=rps / share if rps else None,
+        timeout=options.timeout,
+        max_requests=-(-options.max_requests // share) if options.max_requests is not None else None,
+    )
+
+
+def record_window_for(options: RunOptions, base_url: str) -> int | None:
+    """How many records a traversal may cover: ``--max-records`` (0: all), else a live default."""
+    if options.max_records is not None:
+        return options.max_records or None
+    return None if is_loopback(base_url) else LIVE_DEFAULT_MAX_RECORDS
+
+
 def _context(
     options: RunOptions, profile: Profile, spec: Any, base_url: str, seed: int, mock: Any
 ) -> SuiteContext:
     assert options.api_key and options.api_secret
-    loopback = is_loopback(base_url)
-    politeness = Politeness(
-        max_rps=options.max_rps if options.max_rps else (None if loopback else LIVE_DEFAULT_RPS),
-        timeout=options.timeout,
-        max_requests=options.max_requests,
-    )
-    client = V2Client(base_url, politeness, verify=options.ca_bundle or True)
+    politeness = politeness_for(options, base_url)
+    client = V2Client(base_url, politeness, verify=tls_verification(options.ca_bundle))
     primary = Credentials.from_env_names(
         "primary", options.api_key, options.api_secret, "C4W_API_KEY", "C4W_API_SECRET"
     )
@@ -126,6 +155,15 @@ def _context(
             "C4W_OTHER_API_SECRET",
         )
     waiter = VirtualWaiter(mock.clock) if mock is not None else RealWaiter()
+    old = None
+    if options.old_api_secret:
+        old = Credentials.from_env_names(
+            "renewed-away secret",
+            options.api_key,
+            options.old_api_secret,
+            "C4W_API_KEY",
+            "C4W_OLD_API_SECRET",
+        )
     return SuiteContext(
         profile=profile,
         spec=spec,
@@ -136,7 +174,9 @@ def _context(
         waiter=waiter,
         seed=seed,
         max_examples=options.examples,
+        record_window=record_window_for(options, base_url),
         mock=_MockControl(mock, mock.tenants[0].name) if mock is not None else None,
+        old_secret=old,
     )
 
 
@@ -150,4 +190,7 @@ def describe_target(options: RunOptions, ctx: SuiteContext) -> dict[str, Any]:
         "second_tenant": ctx.other is not None,
         "scroll_ttl_seconds": ctx.profile.scroll.ttl_seconds,
         "ttl_waits": "virtual clock" if ctx.waiter.virtual else "real time",
+        "max_rps": ctx.client.politeness.max_rps,
+        "max_requests": ctx.client.politeness.max_requests,
+        "record_window": ctx.record_window,
     }

@@ -53,6 +53,13 @@ CATALOGUE: tuple[Property, ...] = (
         auth.scroll_token_binding,
     ),
     Property(
+        "auth.renewed_secret",
+        "A14, F2",
+        "refuses a secret once it is renewed, accepts the new one",
+        everywhere,
+        auth.renewed_secret,
+    ),
+    Property(
         "auth.no_leak",
         "A2, F2",
         "rejections carry no record and no echo of the secret",

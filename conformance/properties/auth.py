@@ -13,7 +13,7 @@ from conformance.properties.base import Observed, expect_rejection
 from conformance.redaction import Sensitive
 from conformance.spec import Endpoint
 from conformance.traversal import continue_scroll, offset_pages, scroll_chunks, start_scroll
-from conformance.verdicts import Violation
+from conformance.verdicts import NotApplicable, Violation
 
 HEX = "0123456789abcdef"
 
@@ -271,3 +271,43 @@ def no_leak(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
                 expected="an error envelope with no records (A2)",
             )
     return {"rejections_checked": len(cases)}
+
+
+def renewed_secret(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
+    """A14: once a secret is renewed, the old one is refused and the new one works.
+
+    On the embedded mock the suite renews the second tenant's secret itself; against a URL it
+    needs the secret that was renewed away (``C4W_OLD_API_SECRET``): renewing is not a GET.
+    """
+    ctx.require_control(endpoint)
+    status = ctx.profile.auth.wrong_status
+    if ctx.old_secret is not None:
+        expect_rejection(
+            ctx, _limited(ctx, endpoint, ctx.old_secret), status, "renewed-away secret", "A14, A3"
+        )
+        return {"checked": "the secret given as C4W_OLD_API_SECRET"}
+    if ctx.mock is None or ctx.other is None:
+        raise NotApplicable("needs the secret renewed away (C4W_OLD_API_SECRET), or the embedded mock")
+    old = ctx.other
+    new_value = ctx.mock.renew_other_secret()
+    ctx.redactor.add(new_value, "$C4W_OTHER_API_SECRET")
+    assert old.key is not None and old.secret is not None
+    renewed = Credentials.from_env_names(
+        old.label, old.key.actual, new_value, "C4W_OTHER_API_KEY", "C4W_OTHER_API_SECRET"
+    )
+    ctx.other = renewed  # later properties use the tenant's current secret
+    expect_rejection(
+        ctx,
+        _limited(ctx, endpoint, old.with_secret(old.secret, "old secret")),
+        status,
+        "renewed-away secret",
+        "A14, A3",
+    )
+    accepted = _limited(ctx, endpoint, renewed)
+    if not envelope.is_success(accepted, ctx.profile):
+        raise Violation(
+            f"the renewed secret was refused with {accepted.status}",
+            [accepted],
+            expected="the new secret works at once (A14, F2)",
+        )
+    return {"checked": "renewed the second tenant's secret on the embedded mock"}
