@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from conformance import __version__
 from conformance.errors import ConformanceError
+from conformance.signals import terminate_as_interrupt
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     run_command.add_arguments(
         commands.add_parser("run", help="run the conformance suite (default: against the embedded mock)")
     )
+    from conformance import faults_cli, killmatrix
+
+    faults_cli.add_arguments(commands.add_parser("faults", help="list the mock's named faults"))
+    killmatrix.add_arguments(
+        commands.add_parser("matrix", help="run every fault against its properties: the kill matrix")
+    )
+    from conformance.faultproxy import cli as proxy_cli
+
+    proxy_cli.add_arguments(
+        commands.add_parser("proxy", help="serve a fault-injecting proxy (429, 503, resets, slow) on loopback")
+    )
     return parser
 
 
@@ -42,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        result: int = args.handler(args)
+        # SIGTERM ends a command like Ctrl-C: a run still writes its report, marked incomplete.
+        with terminate_as_interrupt():
+            result: int = args.handler(args)
         return result
     except ConformanceError as exc:
         if args.debug:

@@ -49,6 +49,7 @@ class SuiteContext:
     max_examples: int = 25
     mock: MockControl | None = None
     old_secret: Credentials | None = None  # the primary's secret before a renewal (A14), if known
+    record_window: int | None = None  # traversals cover the first N records only (--max-records)
     observed: dict[str, Any] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)
     _references: dict[tuple[str, str], Listing] = field(default_factory=dict)
@@ -155,3 +156,23 @@ class SuiteContext:
         if key not in self._references:
             self._references[key] = build()
         return self._references[key]
+
+    def cached_reference(self, endpoint: Endpoint, creds_label: str = "primary") -> Listing | None:
+        return self._references.get((endpoint.path, creds_label))
+
+    def forget_reference(self, endpoint: Endpoint) -> None:
+        """Drop ``endpoint``'s shared traversals: the data moved, the next use walks it afresh."""
+        for key in [key for key in self._references if key[0] == endpoint.path]:
+            del self._references[key]
+
+    # -- budgets --------------------------------------------------------------------------
+
+    def window_size(self, count: int) -> int:
+        """How many of ``count`` records a traversal covers under the record window."""
+        return count if self.record_window is None else min(count, self.record_window)
+
+    def window_note(self, count: int | None) -> str | None:
+        """What a verdict says when the record window cut the collection short, else None."""
+        if self.record_window is None or count is None or count <= self.record_window:
+            return None
+        return f"checked on the first {self.record_window} of {count} records (--max-records)"

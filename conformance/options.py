@@ -36,6 +36,8 @@ class RunOptions:
     allow_http: bool = False
     mock_faults: tuple[str, ...] = ()
     mock_records: int = 25_000
+    mock_tenants: str | None = None  # TOML of [[tenant]] for the embedded mock (default: demo)
+    baseline: str | None = None  # an earlier results.json to compare with
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,20 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+LIBRARIES = ("pytest", "pytest-html", "hypothesis", "schemathesis", "httpx")
+
+
+def library_versions() -> dict[str, str]:
+    """Python and the libraries a verdict depends on, for the report header and results.json."""
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
 @dataclass
 class RunRecord:
     target: dict[str, Any]
@@ -33,7 +49,8 @@ class RunRecord:
     verdicts: list[Verdict] = field(default_factory=list)
     observed: dict[str, Any] = field(default_factory=dict)
     complete: bool = True
-    versions: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=library_versions)
+    regression: dict[str, Any] | None = None  # set when compared with a baseline (reporting.baseline)
 
     def add(self, verdict: Verdict) -> None:
         self.verdicts.append(verdict)
@@ -58,6 +75,7 @@ class RunRecord:
             "summary": self.summary(),
             "observed": self.observed,
             "results": [verdict.as_dict() for verdict in self.verdicts],
+            **({"regression": self.regression} if self.regression is not None else {}),
         }
 
     def write(self, directory: Path) -> Path:

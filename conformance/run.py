@@ -38,13 +38,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--other-api-secret-file", metavar="FILE", help="read the second tenant's secret from FILE")
     add("--max-rps", type=float, metavar="N", help="request-rate limit (default 5 for non-loopback targets)")
     add("--max-requests", type=int, metavar="N", help="request budget for the run")
+    add(
+        "--max-records",
+        type=int,
+        metavar="N",
+        help="record window: traversals cover the first N records (default 50000 for non-loopback; 0: all)",
+    )
     add("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout")
     add("--ca-bundle", metavar="FILE", help="CA bundle for TLS verification of a private CA")
     add("--allow-http", action="store_true", help="allow plain http:// to a non-loopback host")
     add("--mock-fault", action="append", default=[], metavar="NAME", help="run against the mock with a fault")
     add("--records", type=int, default=25_000, metavar="N", help="embedded mock size (largest collection)")
+    add("--mock-tenants", metavar="FILE", help="TOML of [[tenant]] for the embedded mock (default: demo)")
+    add("--baseline", metavar="FILE", help="an earlier results.json: list new failures, fixes, still failing")
+    add(
+        "--fail-on",
+        choices=("any", "new"),
+        default="any",
+        help="exit 1 on any failure (default), or only on failures not in the --baseline",
+    )
+    add(
+        "-n",
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help="run properties in N parallel processes, or 'auto' (needs pytest-xdist)",
+    )
     add("-q", "--quiet", action="store_true", help="only the summary")
     parser.set_defaults(handler=run)
+
+
+def _workers(text: str) -> str:
+    if text != "auto" and not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a number of workers or 'auto', not {text!r}")
+    return text
+
+
+def worker_args(workers: str | None) -> list[str]:
+    """``-n N`` for pytest-xdist; each worker starts its own embedded mock, results merge."""
+    if workers is None:
+        return []
+    import importlib.util
+
+    if importlib.util.find_spec("xdist") is None:
+        raise ConfigError("--workers needs pytest-xdist: pip install pytest-xdist")
+    return ["-n", workers]
 
 
 def _read_secret(path: str | None, what: str) -> str | None:
@@ -79,11 +117,14 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         other_api_secret=args.other_api_secret or _read_secret(args.other_api_secret_file, "second secret"),
         max_rps=args.max_rps,
         max_requests=args.max_requests,
+        max_records=args.max_records,
         timeout=args.timeout,
         ca_bundle=args.ca_bundle,
         allow_http=args.allow_http,
         mock_faults=tuple(args.mock_fault),
         mock_records=args.records,
+        mock_tenants=args.mock_tenants,
+        baseline=args.baseline,
     )
     if options.target is not None:
         options.credentials_from_env()
@@ -105,8 +146,22 @@ def check_configuration(options: RunOptions) -> None:
         raise ConfigError(f"--only: unknown group or property {unknown[0]!r} (groups: {', '.join(GROUPS)})")
     if options.mock_faults and options.target is not None:
         raise ConfigError("--mock-fault applies to the embedded mock only; drop --target")
+    if options.mock_faults:
+        from conformance.mock.faults import check_names
+
+        check_names(options.mock_faults, "--mock-fault")
     if options.mock_records < 1:
         raise ConfigError("--records must be at least 1")
+    if options.mock_tenants is not None:
+        if options.target is not None:
+            raise ConfigError("--mock-tenants applies to the embedded mock only; drop --target")
+        from conformance.mock.tenants import load_tenants
+
+        load_tenants(options.mock_tenants)
+    if options.baseline is not None:
+        from conformance.reporting.baseline import load_baseline
+
+        load_baseline(options.baseline)
     if options.ca_bundle and not Path(options.ca_bundle).is_file():
         raise ConfigError(f"{options.ca_bundle}: CA bundle not found")
 
@@ -133,7 +188,9 @@ def pytest_args(options: RunOptions, quiet: bool) -> list[str]:
         "no:cacheprovider",
         "-q" if not quiet else "-qq",
         "-rN",
-        f"--junitxml={report_dir / 'junit.xml'}",
+        # junit.xml and results.json are the plugin's (conformance.reporting); the page is pytest-html's
+        f"--html={report_dir / 'report.html'}",
+        "--self-contained-html",
     ]
 
 
@@ -145,13 +202,25 @@ def run(args: argparse.Namespace) -> int:
 
     options = options_from(args)
     check_configuration(options)
+    if args.fail_on == "new" and options.baseline is None:
+        raise ConfigError("--fail-on new needs --baseline FILE (the run to compare with)")
+    from conformance.session import refuse_plain_http
+
+    refuse_plain_http(options)  # before preflight: its request carries the credentials
     preflight(options)
     options.report_dir.mkdir(parents=True, exist_ok=True)
     results_path = options.report_dir / "results.json"
-    if results_path.exists():
-        results_path.unlink()  # never read a previous run's verdicts as this one's
+    if options.baseline is not None and Path(options.baseline).resolve() == results_path.resolve():
+        # comparing with the previous run in the same directory: keep it before it is replaced
+        kept = options.report_dir / "baseline.json"
+        kept.write_bytes(results_path.read_bytes())
+        options.baseline = str(kept)
+    for name in ("results.json", "junit.xml", "report.html"):
+        # never read (or hand over) a previous run's verdicts as this one's
+        (options.report_dir / name).unlink(missing_ok=True)
     os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(options.report_dir / ".hypothesis"))
-    code = pytest.main(pytest_args(options, args.quiet), plugins=[RunOptionsPlugin(options)])
+    argv = pytest_args(options, args.quiet) + worker_args(getattr(args, "workers", None))
+    code = pytest.main(argv, plugins=[RunOptionsPlugin(options)])
     if not results_path.exists():
         if code == pytest.ExitCode.INTERRUPTED:
             return 130
@@ -160,8 +229,11 @@ def run(args: argparse.Namespace) -> int:
     if code == pytest.ExitCode.INTERRUPTED or not data.get("complete", True):
         return 130
     summary = data["summary"]
-    if summary["failed"]:
-        return 1
+    from conformance.reporting.baseline import exit_status
+
+    failing = exit_status(summary, data.get("regression"), args.fail_on)
+    if failing is not None:
+        return failing
     if summary["passed"] == 0 and summary["inconclusive"]:
         return 3
     return 0

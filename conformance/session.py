@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +14,10 @@ from conformance.client import Politeness, V2Client, tls_verification
 from conformance.context import SuiteContext
 from conformance.credentials import Credentials
 from conformance.errors import ConfigError
+from conformance.exchange import Exchange
 from conformance.options import RunOptions
 from conformance.profile import Profile, load_profile
-from conformance.redaction import Redactor
+from conformance.redaction import Redactor, token_shown
 from conformance.spec import load_spec
 from conformance.waiting import RealWaiter, VirtualWaiter
 
@@ -105,11 +106,13 @@ def _embedded(options: RunOptions, profile: Profile) -> Iterator[tuple[Any, str]
     # Imported here: the suite starts the mock but depends on nothing else of it.
     from conformance.mock.server import EmbeddedMock
     from conformance.mock.state import MockConfig
+    from conformance.mock.tenants import demo_tenants, load_tenants
 
     config = MockConfig(
         records=options.mock_records,
         scroll_ttl=profile.scroll.ttl_seconds,
         faults=frozenset(options.mock_faults),
+        tenants=load_tenants(options.mock_tenants) if options.mock_tenants else demo_tenants(),
     )
     with EmbeddedMock(config) as mock:
         first, second = mock.tenants[0], mock.tenants[1]
@@ -136,12 +139,36 @@ def record_window_for(options: RunOptions, base_url: str) -> int | None:
     return None if is_loopback(base_url) else LIVE_DEFAULT_MAX_RECORDS
 
 
+def _watcher(redactor: Redactor, field: str, observed: dict[str, Any]) -> Callable[[Exchange], None]:
+    """Sees every response: teaches the redactor each scroll token the target hands out (evidence
+    shows a prefix only) and keeps the first error body of each status, redacted, as observed."""
+    known: set[str] = set()
+
+    def watch(exchange: Exchange) -> None:
+        body = exchange.json
+        token = body.get(field) if isinstance(body, dict) else None
+        if isinstance(token, str) and len(token) > 6 and token not in known:
+            known.add(token)
+            redactor.add(token, token_shown(token))
+        if exchange.status >= 400 and f"error_body.{exchange.status}" not in observed:
+            observed[f"error_body.{exchange.status}"] = exchange.excerpt(redactor, 300)
+
+    return watch
+
+
 def _context(
     options: RunOptions, profile: Profile, spec: Any, base_url: str, seed: int, mock: Any
 ) -> SuiteContext:
     assert options.api_key and options.api_secret
     politeness = politeness_for(options, base_url)
-    client = V2Client(base_url, politeness, verify=tls_verification(options.ca_bundle))
+    redactor = redactor_for(options)
+    observed: dict[str, Any] = {}  # the context's: what the target was seen to do
+    client = V2Client(
+        base_url,
+        politeness,
+        verify=tls_verification(options.ca_bundle),
+        on_exchange=_watcher(redactor, profile.scroll.token_field, observed),
+    )
     primary = Credentials.from_env_names(
         "primary", options.api_key, options.api_secret, "C4W_API_KEY", "C4W_API_SECRET"
     )
@@ -170,13 +197,14 @@ def _context(
         client=client,
         primary=primary,
         other=other,
-        redactor=redactor_for(options),
+        redactor=redactor,
         waiter=waiter,
         seed=seed,
         max_examples=options.examples,
         record_window=record_window_for(options, base_url),
         mock=_MockControl(mock, mock.tenants[0].name) if mock is not None else None,
         old_secret=old,
+        observed=observed,
     )
 
 

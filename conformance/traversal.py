@@ -7,11 +7,11 @@ envelope stops the walk with a ``Violation`` carrying the exchange. Walks are bo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from conformance import envelope
+from conformance import envelope, progress
 from conformance.context import SuiteContext
 from conformance.credentials import Credentials
 from conformance.exchange import Exchange
@@ -64,16 +64,34 @@ def offset_pages(
     start: int = 0,
     stop: int | None = None,
 ) -> Iterator[Page]:
-    """Pages of ``page_size`` from ``start`` until a short or empty page (or ``stop``)."""
+    """Pages of ``page_size`` from ``start`` until a short or empty page (or ``stop``).
+
+    ``stop`` and the record window (``ctx.record_window``) bound the walk exactly: the last
+    request asks only for the records still wanted, so no page runs past the bound.
+    """
+    stop = _bounded(stop, ctx.record_window)
+    pages = _offset_pages(ctx, endpoint, page_size, creds, start, stop)
+    return _tracked(pages, f"{endpoint.path} offset", start, stop)
+
+
+def _offset_pages(
+    ctx: SuiteContext,
+    endpoint: Endpoint,
+    page_size: int,
+    creds: Credentials | None,
+    start: int,
+    stop: int | None,
+) -> Generator[Page, None, None]:
     offset = start
     bound: int | None = None
     while True:
-        page = fetch_offset_page(ctx, endpoint, offset, page_size, creds)
+        asked = page_size if stop is None else max(1, min(page_size, stop - offset))
+        page = fetch_offset_page(ctx, endpoint, offset, asked, creds)
         yield page
         if bound is None and page.count is not None:
             bound = page.count
         offset += len(page.records)
-        if not page.records or len(page.records) < page_size:
+        if not page.records or len(page.records) < asked:
             return
         if stop is not None and offset >= stop:
             return
@@ -117,7 +135,23 @@ def scroll_chunks(
     creds: Credentials | None = None,
     max_records: int | None = None,
 ) -> Iterator[Page]:
-    """The first page, then every chunk its token leads to, until an empty chunk (A9)."""
+    """The first page, then every chunk its token leads to, until an empty chunk (A9).
+
+    ``max_records`` and the record window stop the walk once that many records came; chunks
+    are not cut (their size is the target's to choose), so the last one may run past it.
+    """
+    max_records = _bounded(max_records, ctx.record_window)
+    pages = _scroll_chunks(ctx, endpoint, limit, creds, max_records)
+    return _tracked(pages, f"{endpoint.path} scroll", 0, max_records)
+
+
+def _scroll_chunks(
+    ctx: SuiteContext,
+    endpoint: Endpoint,
+    limit: int | None,
+    creds: Credentials | None,
+    max_records: int | None,
+) -> Generator[Page, None, None]:
     page = start_scroll(ctx, endpoint, limit, creds)
     yield page
     seen = len(page.records)
@@ -137,3 +171,24 @@ def scroll_chunks(
         page = read_page(ctx, continue_scroll(ctx, endpoint, page.token, creds))
         seen += len(page.records)
         yield page
+
+
+def _bounded(bound: int | None, window: int | None) -> int | None:
+    return window if bound is None else bound if window is None else min(bound, window)
+
+
+def _tracked(pages: Generator[Page, None, None], label: str, start: int, stop: int | None) -> Iterator[Page]:
+    """Pass ``pages`` through, showing records so far out of ``count`` on a terminal."""
+    shown = progress.Tracker(label)
+    done = 0
+    try:
+        for page in pages:
+            yield page
+            done += len(page.records)
+            total = None if page.count is None else max(0, page.count - start)
+            if stop is not None:
+                total = stop - start if total is None else min(total, stop - start)
+            shown.update(done, total)
+    finally:
+        shown.close()
+        pages.close()

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Protocol
 
+from conformance import progress
+
 
 class Waiter(Protocol):
     virtual: bool
@@ -16,24 +18,41 @@ class Waiter(Protocol):
 
 
 class RealWaiter:
-    """Sleeps for real; shows a countdown on a terminal, stays quiet otherwise."""
+    """Sleeps for real; shows a countdown on a terminal, stays quiet otherwise.
+
+    The console is looked up when a wait starts, not when the waiter is made, so the one the
+    pytest plugin installs (which reaches the terminal past output capture) is the one used.
+    """
 
     virtual = False
 
-    def __init__(self, show_progress: bool | None = None) -> None:
-        self._progress = sys.stderr.isatty() if show_progress is None else show_progress
+    def __init__(self, show_progress: bool | None = None, target: progress.Console | None = None) -> None:
+        self._show = show_progress
+        self._target = target
 
     def now(self) -> float:
         return time.monotonic()
 
     def sleep_until(self, moment: float, reason: str = "") -> None:
-        while (left := moment - time.monotonic()) > 0:
-            if self._progress:
-                sys.stderr.write(f"\r  waiting {left:5.1f}s {reason}   ")
-                sys.stderr.flush()
-            time.sleep(min(left, 1.0))
-        if self._progress:
-            sys.stderr.write("\r" + " " * 60 + "\r")
+        shown = self._console()
+        if not shown.enabled:
+            while (left := moment - time.monotonic()) > 0:
+                time.sleep(left)
+            return
+        try:
+            while (left := moment - time.monotonic()) > 0:
+                shown.status(progress.countdown_text(left, reason))
+                # wake on whole seconds left, so the countdown ticks evenly
+                time.sleep(min(left, (left % 1.0) or 1.0))
+        finally:
+            shown.clear()
+
+    def _console(self) -> progress.Console:
+        if self._target is not None:
+            return self._target
+        if self._show is None:
+            return progress.console()
+        return progress.Console(sys.stderr, enabled=self._show)
 
 
 class VirtualWaiter:

@@ -11,6 +11,7 @@ import shlex
 import sys
 
 from conformance.errors import ConfigError
+from conformance.mock.faults import check_names
 from conformance.mock.server import base_url, bind_socket, serve
 from conformance.mock.state import MockConfig
 from conformance.mock.tenants import demo_tenants, load_tenants
@@ -38,6 +39,10 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _faults_note(faults: list[str]) -> str:
+    return f"; FAULTS: {', '.join(sorted(set(faults)))}" if faults else ""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8080, help="port, 0 for any free one (default 8080)")
@@ -52,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-scroll-contexts", type=_natural, default=10_000, metavar="N", help="per tenant (10000)"
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve with a named fault (repeatable; list them with `c4w-conformance faults`)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -59,12 +71,14 @@ def run(args: argparse.Namespace) -> int:
     tenants = load_tenants(args.tenants) if args.tenants else demo_tenants()
     if len(tenants) < 2:
         raise ConfigError("the mock needs two tenants")
+    check_names(args.fault, "--fault")
     config = MockConfig(
         seed=args.seed,
         records=args.records,
         scroll_ttl=args.scroll_ttl,
         tenants=tenants,
         max_scroll_contexts=args.max_scroll_contexts,
+        faults=frozenset(args.fault),
     )
     sock = bind_socket(args.host, args.port)
     url = base_url(sock)
@@ -76,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         f"export C4W_OTHER_API_KEY={shlex.quote(other.api_key)}",
         f"export C4W_OTHER_API_SECRET={shlex.quote(other.api_secret)}",
         f"# mock v2 ready on {url} (tenants: {', '.join(t.name for t in tenants)}; seed {args.seed}; "
-        f"scroll TTL {args.scroll_ttl:g}s) - Ctrl-C to stop",
+        f"scroll TTL {args.scroll_ttl:g}s{_faults_note(args.fault)}) - Ctrl-C to stop",
     ]
     print("\n".join(lines), flush=True)
     try:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.mock.params import HttpError, parse_deleted, parse_natural
-from conformance.mock.scrolls import TooManyScrolls, well_formed
-from conformance.mock.seams import OFFSET_MAX_LIMIT, SCROLL_CAP, Pageable
+from conformance.mock.params import HttpError, parse_deleted
+from conformance.mock.scrolls import TooManyScrolls
+from conformance.mock.seams import Pageable
 from conformance.mock.state import MockState
 from conformance.mock.tenants import Tenant
 
@@ -27,8 +27,9 @@ def _success(state: MockState, total: int, data: list[dict[str, Any]]) -> Body:
 def list_users(state: MockState, tenant: Tenant, params: dict[str, str]) -> Body:
     """``/users``: offset paging only, ``limit`` clamped to 1,000 (A11), optional ``deleted`` (F5)."""
     deleted = parse_deleted(params)
-    limit = state.seams.clamp_limit(parse_natural(params, "limit", DEFAULT_LIMIT, 1), OFFSET_MAX_LIMIT)
-    offset = parse_natural(params, "offset", 0)
+    seams = state.seams
+    limit = seams.clamp_limit(seams.parse_natural(params, "limit", DEFAULT_LIMIT, 1), seams.offset_max_limit)
+    offset = seams.parse_natural(params, "offset", 0, 0)
     users: Pageable = (
         state.dataset.collection(tenant.name, "users")
         if deleted is None
@@ -55,9 +56,10 @@ def scrollable(endpoint: str, *, takes_offset: bool) -> Handler:
 
     def handle(state: MockState, tenant: Tenant, params: dict[str, str]) -> Body:
         if "scrollId" in params:
-            return _continue(state, tenant, endpoint, params["scrollId"])
-        limit = state.seams.clamp_limit(parse_natural(params, "limit", DEFAULT_LIMIT, 1), SCROLL_CAP)
-        offset = parse_natural(params, "offset", 0) if takes_offset else 0
+            return _continue(state, tenant, endpoint, params)
+        seams = state.seams
+        limit = seams.clamp_limit(seams.parse_natural(params, "limit", DEFAULT_LIMIT, 1), seams.scroll_cap)
+        offset = seams.parse_natural(params, "offset", 0, 0) if takes_offset else 0
         collection = state.dataset.collection(tenant.name, endpoint)
         snapshot = len(collection)  # A10: the scroll sees the data as of this call
         start, stop = min(offset, snapshot), min(offset + limit, snapshot)
@@ -71,22 +73,32 @@ def scrollable(endpoint: str, *, takes_offset: bool) -> Handler:
     return handle
 
 
-def _continue(state: MockState, tenant: Tenant, endpoint: str, token: str) -> Body:
+def _continue(state: MockState, tenant: Tenant, endpoint: str, params: dict[str, str]) -> Body:
     """Follow a token (F12: ``limit`` and ``offset`` are ignored, not even validated)."""
-    if not well_formed(token):
-        raise HttpError(400, "malformed scrollId")
-    context = state.scrolls.take(tenant.name, endpoint, token)
+    seams = state.seams
+    seams.check_token(params["scrollId"])
+    context = state.scrolls.take(tenant.name, endpoint, params["scrollId"])
     if context is None:
-        raise HttpError(404, "unknown or expired scrollId")
-    start = context.position
-    stop = max(start, min(start + context.chunk, context.snapshot))
+        return seams.unknown_token()
     collection = state.dataset.collection(tenant.name, endpoint)
-    data = state.seams.page(collection, start, stop) if start < stop else []
+    end = seams.scroll_end(context.snapshot, len(collection))
+    start = context.position
+    stop = max(start, min(start + seams.continuation_chunk(context.chunk, params), end))
+    data = seams.scroll_page(collection, start, stop) if start < stop else []
     new_token = state.scrolls.reissue(context, stop)
-    return {**_success(state, context.snapshot, data), "scrollId": new_token}
+    return {**_success(state, end, data), "scrollId": new_token}
 
 
-ROUTES: dict[str, Handler] = {
+def _routed(path: str, handler: Handler) -> Handler:
+    """``handler`` behind the ``route`` seam, where a fault may wrap one path's handler."""
+
+    def handle(state: MockState, tenant: Tenant, params: dict[str, str]) -> Body:
+        return state.seams.route(path, handler)(state, tenant, params)
+
+    return handle
+
+
+_HANDLERS: dict[str, Handler] = {
     "/v2/users": list_users,
     "/v2/users/findById": find_user,
     "/v2/visits": scrollable("visits", takes_offset=False),
@@ -94,3 +106,4 @@ ROUTES: dict[str, Handler] = {
     "/v2/troubleshooting/auth_error_logs": scrollable("auth_error_logs", takes_offset=True),
     "/v2/troubleshooting/auth_results": scrollable("auth_results", takes_offset=True),
 }
+ROUTES: dict[str, Handler] = {path: _routed(path, handler) for path, handler in _HANDLERS.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conformance.mock.clock import Clock
 
@@ -81,12 +81,14 @@ class ScrollStore:
             return None
 
     def reissue(self, context: ScrollContext, position: int) -> str:
-        """A fresh token with a fresh TTL (A7) for ``context`` moved on to ``position``."""
+        """A fresh token with a fresh TTL (A7) for ``context`` moved on to ``position``.
+
+        The new token gets a copy: a token that was not retired (a fault) keeps its own place.
+        """
         with self._lock:
-            context.position = position
-            if self.renew_ttl:
-                context.expires_at = self.clock.now() + self.ttl
-            return self._issue(self._purged(context.tenant), context)
+            expires_at = self.clock.now() + self.ttl if self.renew_ttl else context.expires_at
+            moved = replace(context, position=position, expires_at=expires_at)
+            return self._issue(self._purged(context.tenant), moved)
 
     def live_count(self, tenant: str) -> int:
         with self._lock:

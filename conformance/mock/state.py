@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.errors import ConfigError
+from conformance.mock import faults as _faults  # noqa: F401  (registers the named faults in FAULTS)
 from conformance.mock.clock import Clock
 from conformance.mock.data import Dataset
 from conformance.mock.scrolls import ScrollStore
@@ -34,6 +35,7 @@ class MockConfig:
             raise ConfigError(f"max scroll contexts must be at least 1, not {self.max_scroll_contexts}")
         if not self.tenants:
             raise ConfigError("the mock needs at least one tenant")
+        seams_for(self.faults)  # an unknown fault name is a ConfigError before anything starts
 
 
 class MockState:
@@ -45,7 +47,7 @@ class MockState:
         self.dataset = Dataset(config.seed, config.records, [t.name for t in self.registry.tenants])
         self.scrolls = ScrollStore(
             clock,
-            config.scroll_ttl,
+            self.seams.scroll_ttl(config.scroll_ttl),
             config.max_scroll_contexts,
             retire=self.seams.retire_tokens,
             bind_tenant=self.seams.bind_tokens,

@@ -90,6 +90,7 @@ class TenantRegistry:
         self.tenants = [Tenant(*row) for row in self._initial]
         self._by_key = {t.api_key: t for t in self.tenants}
         self._by_name = {t.name: t for t in self.tenants}
+        self._renewed_away: dict[str, str] = {}  # name -> the secret its last renewal replaced
 
     def get(self, name: str) -> Tenant:
         try:
@@ -110,11 +111,18 @@ class TenantRegistry:
         tenant = self.get(name)
         new = secrets.token_hex(16)
         with self._lock:
+            self._renewed_away[name] = tenant.api_secret
             tenant.api_secret = new
         return new
+
+    def renewed_away(self, name: str) -> str | None:
+        """The secret the tenant's last renewal replaced (what a stale credential cache holds)."""
+        with self._lock:
+            return self._renewed_away.get(name)
 
     def reset(self) -> None:
         """Restore the secrets the registry started with."""
         with self._lock:
             for tenant, (_name, _key, secret) in zip(self.tenants, self._initial, strict=True):
                 tenant.api_secret = secret
+            self._renewed_away.clear()

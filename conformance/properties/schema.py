@@ -2,7 +2,9 @@
 
 Requests go through the suite's own client (GET only, polite, redacted evidence); schemathesis
 supplies the generation and the checks. Its failure text embeds a curl line with the real
-query, so only the failure titles are kept, and those are redacted too.
+query, so only the failure titles are kept, and those are redacted too. A few explicit cases go
+first on every run (a plain page; each parameter with a non-numeric and a negative value), so
+a drift or a 5xx that any ordinary request shows is never left to the luck of generation.
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ def _send(ctx: SuiteContext, endpoint: Endpoint, case: Any) -> tuple[Exchange, h
     return exchange, response
 
 
+ODD_VALUES = ("abc", "-1")
+
+
+def _explicit(ctx: SuiteContext, endpoint: Endpoint, operation: Any, odd: bool) -> list[Any]:
+    """A plain valid request, and (``odd``) each query parameter with each of ``ODD_VALUES``."""
+    plain: dict[str, Any] = dict(ctx.required_params(endpoint, ctx.primary))
+    if endpoint.pagination is not None:
+        plain[ctx.profile.pagination.limit_param] = 2
+    cases = [operation.Case(query=plain)]
+    if odd:
+        auth = ctx.profile.auth
+        names = [p.name for p in operation.query if p.name not in (auth.key_param, auth.secret_param)]
+        cases += [operation.Case(query={**plain, name: value}) for name in names for value in ODD_VALUES]
+    return cases
+
+
 def _run(ctx: SuiteContext, endpoint: Endpoint, modes: tuple[str, ...], checks: list[Any], key: str) -> int:
     from schemathesis import GenerationMode
     from schemathesis.core.failures import FailureGroup
@@ -84,7 +102,7 @@ def _run(ctx: SuiteContext, endpoint: Endpoint, modes: tuple[str, ...], checks: 
 
     return check_examples(
         check,
-        (),
+        _explicit(ctx, endpoint, operation, odd="negative" in modes),
         st.one_of(*strategies),
         max_examples=ctx.max_examples,
         seed_value=ctx.seed_for(key, endpoint.path),

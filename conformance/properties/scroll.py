@@ -59,6 +59,10 @@ def traversal(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         ids, pages = _traverse(ctx, endpoint, limit)
         count = pages[0].count
         last = pages[-1].exchange
+        span = count if count is None else ctx.window_size(count)
+        windowed = span != count
+        if windowed:
+            ids = ids[:span]  # --max-records: the walk stopped at the window; judge the window
         repeated = duplicates(ids)
         if repeated:
             raise Violation(
@@ -66,13 +70,13 @@ def traversal(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
                 [last],
                 expected="each record exactly once (F8, A5)",
             )
-        if count is not None and len(ids) != count:
+        if span is not None and len(ids) != span:
             raise Violation(
                 f"chunk size {limit}: the scroll yields {len(ids)} records, count says {count}",
                 [last],
                 expected="every record of the snapshot, then an empty chunk (A9, A10)",
             )
-        if scroll.end_is_empty_data and pages[-1].records:
+        if scroll.end_is_empty_data and pages[-1].records and not windowed:
             raise Violation(
                 f"chunk size {limit}: the scroll ended without an empty chunk",
                 [last],
@@ -90,8 +94,9 @@ def traversal(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
 
     first = start_scroll(ctx, endpoint, 1)
     count = first.count or 0
-    smallest = max(1, -(-count // MAX_CHUNKS_PER_TRAVERSAL))
-    explicit = sorted({scroll.cap, max(smallest, -(-count // 9) + 1)})
+    span = ctx.window_size(count)
+    smallest = max(1, -(-span // MAX_CHUNKS_PER_TRAVERSAL))
+    explicit = sorted({scroll.cap, max(smallest, -(-span // 9) + 1)})
     check_examples(
         check,
         explicit,
@@ -99,15 +104,49 @@ def traversal(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         max_examples=min(2, ctx.max_examples),
         seed_value=ctx.seed_for("scroll.traversal", endpoint.path),
     )
+    old_token_status = _old_token_replays(ctx, endpoint)
     every_call_new = all(tokens_changed)
     ctx.observe("scroll.token_changes_every_call", every_call_new)
     if scroll.token_changes and not every_call_new:
         return {
             "count": count,
             "token_changes": False,
+            "used_token_status": old_token_status,
             "message": "tokens did not change on every call (A7 says they do; observed, not judged)",
         }
-    return {"count": count, "token_changes": every_call_new}
+    return {"count": count, "token_changes": every_call_new, "used_token_status": old_token_status}
+
+
+def _old_token_replays(ctx: SuiteContext, endpoint: Endpoint) -> int | None:
+    """Follow a token, then send it again: it may be refused or continue, never replay (A7, A8).
+
+    Only the newest token is guaranteed to work (A7); a used one that still answers must not
+    hand out records the scroll already returned, or a client retrying after a timeout
+    receives them twice.
+    """
+    first = start_scroll(ctx, endpoint, 1)
+    if first.token is None or not first.records:
+        return None
+    followed = read_page(ctx, continue_scroll(ctx, endpoint, first.token))
+    if followed.token == first.token:
+        return None  # the token does not change: sending it again is simply the next call
+    again = continue_scroll(ctx, endpoint, first.token)
+    ctx.observe_status("scroll_used_token", again.status)
+    id_field = ctx.profile.envelope.id_field
+    returned = {str(record.get(id_field)) for record in first.records + followed.records}
+    replayed = [
+        str(record.get(id_field))
+        for record in envelope.records(again, ctx.profile) or []
+        if str(record.get(id_field)) in returned
+    ]
+    if replayed:
+        raise Violation(
+            f"a used token, sent again, replayed {len(replayed)} record(s) already returned, "
+            f"e.g. {replayed[0]}",
+            [followed.exchange, again],
+            expected="a used token is refused (A8) or continues the scroll; it never repeats a chunk (A7)",
+        )
+    return again.status
 
 
 def ignores_offset_limit(ctx: SuiteContext, endpoint: Endpoint) -> Observed:

@@ -3,8 +3,10 @@
 For each endpoint two scrolls are opened: one is continued just before the TTL runs out (it
 must still work), the other just after (it must be refused, with no records). The checks are
 timed from the request that issued each token, with a margin on each side, so the whole run
-waits about one TTL however many endpoints there are. Against the embedded mock the waiter
-advances the mock's virtual clock: no real waiting.
+waits about one TTL however many endpoints there are. The token the late continuation returned
+is used once more after the expiry check: issued by that call, it must have a TTL of its own
+(F9), not the first call's (a server that never renews the keep-alive fails there). Against
+the embedded mock the waiter advances the mock's virtual clock: no real waiting.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class _Opened:
 class TtlOutcome:
     alive: Exchange | Exception
     expired: Exchange | Exception
+    # the token ``alive`` returned, used once more after the expiry check, and its age then
+    renewed: Exchange | Exception | None = None
+    renewed_age: float = 0.0
 
 
 def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
@@ -66,14 +71,25 @@ def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
         opened.append(_Opened(endpoint, alive.token, sent, expiring.token, received))
     results: dict[str, TtlOutcome] = {path: TtlOutcome(exc, exc) for path, exc in failures.items()}
     alive_results: dict[str, Exchange | Exception] = {}
+    renewed_tokens: list[tuple[Endpoint, str, float]] = []
     for item in sorted(opened, key=lambda o: o.alive_sent):
         ctx.waiter.sleep_until(item.alive_sent + ttl - edge, "before the scroll TTL runs out")
-        alive_results[item.endpoint.path] = _attempt(ctx, item.endpoint, item.alive_token)
+        sent = ctx.waiter.now()
+        alive_results[item.endpoint.path] = result = _attempt(ctx, item.endpoint, item.alive_token)
+        if isinstance(result, Exchange) and envelope.is_success(result, ctx.profile):
+            token = envelope.token(result, ctx.profile)
+            if token is not None:
+                renewed_tokens.append((item.endpoint, token, sent))
     for item in sorted(opened, key=lambda o: o.expiring_received):
         ctx.waiter.sleep_until(item.expiring_received + ttl + edge, "for the scroll TTL to run out")
         results[item.endpoint.path] = TtlOutcome(
             alive_results[item.endpoint.path], _attempt(ctx, item.endpoint, item.expiring_token)
         )
+    for endpoint, token, issued in renewed_tokens:
+        age = ctx.waiter.now() - issued
+        if age < ttl - edge:  # no extra wait: judged only while the renewed token is well in its TTL
+            outcome = results[endpoint.path]
+            outcome.renewed, outcome.renewed_age = _attempt(ctx, endpoint, token), age
     ctx.memo["ttl_probe"] = results
     ctx.observe("scroll.ttl_checked_seconds", {"ttl": ttl, "margin": edge, "virtual": ctx.waiter.virtual})
     return results
@@ -104,7 +120,8 @@ def _exchange(result: Exchange | Exception) -> Exchange:
 
 
 def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
-    exchange = _exchange(_outcome(ctx, endpoint).alive)
+    outcome = _outcome(ctx, endpoint)
+    exchange = _exchange(outcome.alive)
     ttl = ctx.profile.scroll.ttl_seconds
     age = ttl - margin(ttl)
     ctx.observe_status("scroll_token_within_ttl", exchange.status)
@@ -114,7 +131,20 @@ def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
             [exchange],
             expected=f"the token still works before {ttl:g}s (F9, A7)",
         )
-    return {"token_age_seconds": age, "status": exchange.status}
+    observed: Observed = {"token_age_seconds": age, "status": exchange.status}
+    if outcome.renewed is None:
+        return observed
+    renewed = _exchange(outcome.renewed)
+    ctx.observe_status("scroll_renewed_token_within_ttl", renewed.status)
+    if not envelope.is_success(renewed, ctx.profile):
+        raise Violation(
+            f"the token a continuation returned, used {outcome.renewed_age:g}s after it was issued "
+            f"({age + outcome.renewed_age:g}s into the scroll), got {renewed.status}",
+            [exchange, renewed],
+            expected=f"each token lives {ttl:g}s from the call that issued it (F9, A7)",
+        )
+    observed["renewed_token_age_seconds"] = outcome.renewed_age
+    return observed
 
 
 def expiry(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
