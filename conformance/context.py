@@ -167,6 +167,22 @@ class SuiteContext:
 
     # -- budgets --------------------------------------------------------------------------
 
+    def note_result_window(self, endpoint: Endpoint, window: int) -> None:
+        """The target refused offsets past ``window`` on ``endpoint`` (A12 allows that)."""
+        self.memo.setdefault("result_windows", {})[endpoint.path] = window
+        self.observe(f"offset.result_window{endpoint.path}", window)
+
+    def result_window(self, endpoint: Endpoint) -> int | None:
+        """The result window the target was seen to enforce on ``endpoint``, if any."""
+        windows: dict[str, int] = self.memo.get("result_windows", {})
+        return windows.get(endpoint.path)
+
+    def offset_span(self, endpoint: Endpoint, count: int) -> int:
+        """How many of ``count`` records an offset traversal can reach: record and result windows."""
+        span = self.window_size(count)
+        window = self.result_window(endpoint)
+        return span if window is None else min(span, window)
+
     def window_size(self, count: int) -> int:
         """How many of ``count`` records a traversal covers under the record window."""
         return count if self.record_window is None else min(count, self.record_window)

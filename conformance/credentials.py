@@ -8,6 +8,7 @@ over the environment variable (``${C4W_API_SECRET:0:31}``), which keeps evidence
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from conformance.redaction import Sensitive
 
@@ -39,6 +40,11 @@ def _var(value: Sensitive) -> str:
     return name
 
 
+def _literal(text: str) -> str:
+    """Literal text in a shown value sits inside a URL in a curl line: percent-encode it."""
+    return quote(text, safe="")
+
+
 def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
     """Apply a near-miss mutation; the result differs from ``value`` or ``ValueError`` is raised."""
     kind, number, text = mutation
@@ -47,12 +53,12 @@ def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
         pos = number % len(real)
         new = text if text != real[pos] else ("0" if real[pos] != "0" else "1")
         head = f"${{{var}:0:{pos}}}" if pos else ""
-        return Sensitive(real[:pos] + new + real[pos + 1 :], f"{head}{new}${{{var}:{pos + 1}}}")
+        return Sensitive(real[:pos] + new + real[pos + 1 :], f"{head}{_literal(new)}${{{var}:{pos + 1}}}")
     if kind == "truncate":
         length = number % len(real)
         return Sensitive(real[:length], f"${{{var}:0:{length}}}")
     if kind == "extend":
-        return Sensitive(real + text, f"${{{var}}}{text}")
+        return Sensitive(real + text, f"${{{var}}}{_literal(text)}")
     if kind == "upper":
         if real.upper() == real:
             raise ValueError("upper-casing leaves this value unchanged")
@@ -68,5 +74,5 @@ def mutate(value: Sensitive, mutation: Mutation) -> Sensitive:
     if kind == "random":
         if text == real:
             raise ValueError("the random value equals the real one")
-        return Sensitive(text, text)
+        return Sensitive(text, _literal(text))
     raise ValueError(f"unknown mutation {kind!r}")

@@ -32,7 +32,7 @@ class AuthSection:
     wrong_status: int
     cross_tenant_status: int
     scroll_foreign_status: int
-    key_whitespace_trimmed: bool
+    key_trailing_space: str  # "observe" | "refused" | "accepted"
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
+_CHOICES: dict[str, tuple[str, ...]] = {"[auth] key_trailing_space": ("observe", "refused", "accepted")}
+
+
 def _check_value(path: Path, key: str, value: Any, default: Any) -> Any:
     """Accept ``value`` only where it has the default's type (an int is fine for a float)."""
     expected = type(default)
@@ -140,6 +143,8 @@ def _check_value(path: Path, key: str, value: Any, default: Any) -> Any:
         ok = isinstance(value, expected)
     if not ok:
         raise ConfigError(f"{path}: {key}: expected {expected.__name__}, got {value!r}")
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise ConfigError(f"{path}: {key}: expected one of {', '.join(_CHOICES[key])}, got {value!r}")
     if expected in (int, float) and value < 0:
         raise ConfigError(f"{path}: {key}: must not be negative, got {value!r}")
     return value

@@ -17,7 +17,7 @@ from conformance.credentials import Credentials
 from conformance.exchange import Exchange
 from conformance.redaction import Sensitive, token_shown
 from conformance.spec import Endpoint
-from conformance.verdicts import Violation
+from conformance.verdicts import BeyondResultWindow, Violation
 
 
 @dataclass
@@ -53,7 +53,13 @@ def fetch_offset_page(
         params.append((pag.limit_param, limit))
     if offset is not None:
         params.append((pag.offset_param, offset))
-    return read_page(ctx, ctx.call(endpoint, params, creds))
+    exchange = ctx.call(endpoint, params, creds)
+    window = pag.max_result_window
+    asked_end = (offset or 0) + (pag.default_limit if limit is None else limit)
+    if window and asked_end > window and exchange.status == pag.invalid_param_status:
+        ctx.note_result_window(endpoint, window)
+        raise BeyondResultWindow(offset or 0, asked_end - (offset or 0), window)
+    return read_page(ctx, exchange)
 
 
 def offset_pages(
@@ -86,7 +92,13 @@ def _offset_pages(
     bound: int | None = None
     while True:
         asked = page_size if stop is None else max(1, min(page_size, stop - offset))
-        page = fetch_offset_page(ctx, endpoint, offset, asked, creds)
+        try:
+            page = fetch_offset_page(ctx, endpoint, offset, asked, creds)
+        except BeyondResultWindow as refused:
+            if offset >= refused.window:
+                return  # the result window ends the walk (A12)
+            asked = refused.window - offset
+            page = fetch_offset_page(ctx, endpoint, offset, asked, creds)
         yield page
         if bound is None and page.count is not None:
             bound = page.count

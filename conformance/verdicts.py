@@ -38,6 +38,17 @@ class Inconclusive(Exception):
     """Raised when no verdict is possible (transport trouble, control failed, budget spent)."""
 
 
+class BeyondResultWindow(Exception):
+    """The target refused ``offset + limit`` past its result window, which A12 allows.
+
+    An example that asks past the window is not judged; a traversal stops at the window.
+    """
+
+    def __init__(self, offset: int, limit: int, window: int) -> None:
+        super().__init__(f"offset {offset} + limit {limit} is past the result window of {window} (A12)")
+        self.offset, self.limit, self.window = offset, limit, window
+
+
 class NotApplicable(Exception):
     """Raised when a property cannot run here (e.g. it needs a second tenant's credentials)."""
 

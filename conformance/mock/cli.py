@@ -58,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-scroll-contexts", type=_natural, default=10_000, metavar="N", help="per tenant (10000)"
     )
     parser.add_argument(
+        "--result-window",
+        type=_natural,
+        default=0,
+        metavar="N",
+        help="refuse offset + limit beyond N with a 400, as A12 allows (default 0: never)",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -78,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         scroll_ttl=args.scroll_ttl,
         tenants=tenants,
         max_scroll_contexts=args.max_scroll_contexts,
+        result_window=args.result_window,
         faults=frozenset(args.fault),
     )
     sock = bind_socket(args.host, args.port)

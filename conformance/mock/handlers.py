@@ -60,6 +60,9 @@ def scrollable(endpoint: str, *, takes_offset: bool) -> Handler:
         seams = state.seams
         limit = seams.clamp_limit(seams.parse_natural(params, "limit", DEFAULT_LIMIT, 1), seams.scroll_cap)
         offset = seams.parse_natural(params, "offset", 0, 0) if takes_offset else 0
+        window = state.config.result_window
+        if window and takes_offset and offset + limit > window:  # A12, Elasticsearch's max_result_window
+            raise HttpError(400, f"result window is too large: offset + limit must be at most {window}")
         collection = state.dataset.collection(tenant.name, endpoint)
         snapshot = len(collection)  # A10: the scroll sees the data as of this call
         start, stop = min(offset, snapshot), min(offset + limit, snapshot)

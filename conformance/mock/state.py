@@ -24,6 +24,7 @@ class MockConfig:
     scroll_ttl: float = 120.0  # F9
     tenants: list[Tenant] = field(default_factory=demo_tenants)
     max_scroll_contexts: int = 10_000  # per tenant, like Elasticsearch's search.max_open_scroll_context
+    result_window: int = 0  # A12: refuse offset + limit beyond this on scroll-capable endpoints; 0: never
     faults: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

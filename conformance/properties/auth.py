@@ -101,12 +101,8 @@ def _wrong(ctx: SuiteContext, endpoint: Endpoint, part: str) -> Observed:
         mutated = _applicable(original, mutation)
         if mutated is None:
             return
-        if (
-            part == "key"
-            and ctx.profile.auth.key_whitespace_trimmed
-            and mutated.actual.strip() == original.actual
-        ):
-            return
+        if part == "key" and mutated.actual.strip() == original.actual:
+            return  # whitespace around a key is an open question (F4): wrong_key judges it apart
         creds = (
             ctx.primary.with_secret(mutated, f"wrong secret {mutation[0]}")
             if part == "secret"
@@ -116,8 +112,6 @@ def _wrong(ctx: SuiteContext, endpoint: Endpoint, part: str) -> Observed:
         expect_rejection(ctx, _limited(ctx, endpoint, creds), status, f"wrong_{part} ({mutation[0]})", "A3")
 
     explicit = list(NEAR_MISSES)
-    if part == "key":
-        explicit.append(("extend", 0, " "))  # F4: a sample sends a key with a trailing space
     check_examples(
         check,
         explicit,
@@ -141,6 +135,15 @@ def wrong_key(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     )
     ctx.observe("auth.key_with_trailing_space_status", spaced.status)
     observed["key_with_trailing_space_status"] = spaced.status
+    policy = ctx.profile.auth.key_trailing_space
+    if policy == "refused":
+        expect_rejection(ctx, spaced, ctx.profile.auth.wrong_status, "wrong_key (trailing space)", "F4, A3")
+    elif policy == "accepted" and not envelope.is_success(spaced, ctx.profile):
+        raise Violation(
+            f"a key with a trailing space got {spaced.status}",
+            [spaced],
+            expected="accepted: the profile says keys are trimmed (F4)",
+        )
     return observed
 
 

@@ -119,12 +119,18 @@ def expect_rejection(
         raise Violation(
             f"{kind}: server error {exchange.status}", [exchange], expected=f"{expected_status} ({rule})"
         )
+    wanted = "a 4xx" if expected_status == 0 else str(expected_status)
+    if exchange.status < 400:
+        raise Violation(
+            f"{kind}: accepted with {exchange.status} instead of rejected",
+            [exchange],
+            expected=f"{wanted} ({describe(rule.split(',')[0])})",
+        )
     if envelope.carries_records(exchange, ctx.profile):
         raise Violation(f"{kind}: the rejection carries records", [exchange], expected=f"no records ({rule})")
     if expected_status == 0 and 400 <= exchange.status < 500:
         return
     if exchange.status != expected_status:
-        wanted = "a 4xx" if expected_status == 0 else str(expected_status)
         raise Violation(
             f"{kind}: expected {wanted}, got {exchange.status}",
             [exchange],

@@ -40,6 +40,12 @@ def offset_scroll(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     pairs = zip_longest(by_offset, by_scroll)
     # dict equality is the digest's equality (ids and content, key order aside), without hashing
     for a, b in pairs:
+        if a is None and ctx.result_window(endpoint) is not None:
+            return {  # offset paging ends at the target's result window (A12): compare up to it
+                "records_compared": compared,
+                "message": f"compared the first {compared} records: offsets past the result window "
+                f"of {ctx.result_window(endpoint)} are refused (A12)",
+            }
         if a != b:
             break
         compared += 1

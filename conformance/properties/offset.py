@@ -65,7 +65,7 @@ def page_window(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     count = _count(ctx, endpoint)
     cap = ctx.max_limit(endpoint)
     id_field = ctx.profile.envelope.id_field
-    span = ctx.window_size(count)  # under --max-records only the first records are known
+    span = ctx.offset_span(endpoint, count)  # under --max-records only the first records are known
 
     def check(example: tuple[int, int]) -> None:
         offset, limit = example
@@ -118,7 +118,7 @@ def _page_sizes(
 def partition(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     ref = reference(ctx, endpoint)
     count = _count(ctx, endpoint)
-    span = ctx.window_size(count)  # under --max-records: the first records, at every page size
+    span = ctx.offset_span(endpoint, count)  # under --max-records: the first records, at every page size
     reference_ids = set(ref.ids)
 
     def check(size: int) -> None:
@@ -166,7 +166,7 @@ def count_consistent(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
         )
     (count,) = ref.counts
     assert count is not None  # a None count is the violation above
-    if ctx.window_size(count) != len(ref):
+    if ctx.offset_span(endpoint, count) != len(ref):
         raise Violation(
             f"count is {count} but a {'full' if ctx.record_window is None else 'windowed'} traversal "
             f"yields {len(ref)} records",
@@ -264,10 +264,15 @@ def limit_respected(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
 
 def past_end(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     count = _count(ctx, endpoint)
-    status = ctx.profile.pagination.past_end_status
+    pag = ctx.profile.pagination
+    status = pag.past_end_status
     for offset in (count, count + 1, count + 1000, count + 10**6):
-        exchange = ctx.call(endpoint, [(ctx.profile.pagination.offset_param, offset)])
+        exchange = ctx.call(endpoint, [(pag.offset_param, offset)])
         ctx.observe_status("offset_past_end", exchange.status)
+        window = pag.max_result_window
+        if window and offset + pag.default_limit > window and exchange.status == pag.invalid_param_status:
+            ctx.note_result_window(endpoint, window)  # A12: refusing past the window is allowed
+            continue
         if exchange.status != status:
             raise Violation(
                 f"offset={offset} (count {count}): status {exchange.status}",
@@ -322,7 +327,7 @@ def invalid_params(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
 
     def observe_lenient(value: str) -> None:
         exchange = ctx.call(endpoint, [(pag.limit_param, value)])
-        ctx.observe_status(f"limit={value.strip()!r}", exchange.status)
+        ctx.observe_status(f"limit={value!r}", exchange.status)
         if exchange.status >= 500:
             raise Violation(
                 f"limit={value!r}: server error {exchange.status}", [exchange], expected="never a 5xx"

@@ -93,9 +93,8 @@ def _run(ctx: SuiteContext, endpoint: Endpoint, modes: tuple[str, ...], checks: 
         try:
             case.validate_response(response, checks=checks)
         except FailureGroup as group:
-            titles = sorted({failure.title for failure in group.exceptions})
             raise Violation(
-                f"{'; '.join(titles)} (status {exchange.status})",
+                f"{_describe(group.exceptions)} (status {exchange.status})",
                 [exchange],
                 expected="a response the OpenAPI document allows",
             ) from None
@@ -126,3 +125,15 @@ def no_server_errors(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
 
     ran = _run(ctx, endpoint, ("positive", "negative"), [not_a_server_error], "schema.5xx")
     return {"requests": ran}
+
+
+def _describe(failures: Any) -> str:
+    """Each failure's title and the first line of its detail (which field, which rule)."""
+    parts = []
+    for failure in failures:
+        detail = next((line.strip() for line in str(failure.message or "").splitlines() if line.strip()), "")
+        where = getattr(failure, "instance_path", None)
+        if where:  # e.g. data/0/bytesDown: which field broke the schema
+            detail = f"at {'/'.join(map(str, where))}: {detail}"
+        parts.append(f"{failure.title} {detail[:240]}" if detail else str(failure.title))
+    return "; ".join(sorted(set(parts)))

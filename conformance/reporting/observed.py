@@ -219,9 +219,12 @@ def _facts(
     )
     space = take("auth.key_with_trailing_space_status")
     if space is not None:
-        trimmed = bool(auth.get("key_whitespace_trimmed"))
-        assumed = "accepted (200)" if trimmed else f"rejected ({auth.get('wrong_status')})"
-        rows.append(("A key with a trailing space (F4)", assumed, _text(space), (space == 200) == trimmed))
+        policy = str(auth.get("key_trailing_space", "observe"))
+        assumed = {"accepted": "accepted (200)", "refused": f"rejected ({auth.get('wrong_status')})"}.get(
+            policy, "not assumed (observed)"
+        )
+        matches = None if policy == "observe" else (space == 200) == (policy == "accepted")
+        rows.append(("A key with a trailing space (F4)", assumed, _text(space), matches))
     owner = take("scroll.owner_token_usable_after_foreign_attempts")
     if owner is not None:
         rows.append(
