@@ -12,6 +12,7 @@ while capture is suspended, a console writing to a duplicate of the terminal's d
 from __future__ import annotations
 
 import io
+import math
 import os
 import sys
 import time
@@ -172,5 +173,4 @@ class Tracker:
 
 
 def countdown_text(left: float, reason: str) -> str:
-    whole = max(0, int(left + 0.999))
-    return f"waiting {whole}s {reason}".rstrip()
+    return f"waiting {max(1, math.ceil(left))}s {reason}".rstrip()

@@ -9,6 +9,7 @@ of the known secrets and of any 12-character run of them, which catches near-mis
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,8 +60,9 @@ class Redactor:
     def add(self, value: str, placeholder: str) -> None:
         if not value:
             return
-        self._secrets.append((value, placeholder))
-        self._secrets.sort(key=lambda pair: -len(pair[0]))
+        # longest first; inserted in place: a run learns thousands of scroll tokens, and sorting
+        # on each one was most of the suite's own CPU time in a long walk (bench/RESULTS.md)
+        bisect.insort(self._secrets, (value, placeholder), key=lambda pair: -len(pair[0]))
         lowered = value.lower()
         for start in range(max(1, len(lowered) - _WINDOW + 1)):
             self._grams.setdefault(lowered[start : start + _WINDOW], placeholder)

@@ -118,8 +118,9 @@ def test_a_real_wait_is_quiet_when_not_on_a_terminal() -> None:
 def test_a_real_wait_counts_down_on_a_terminal() -> None:
     terminal = FakeTerminal()
     waiter = RealWaiter(target=progress.Console(terminal))
-    waiter.sleep_until(time.monotonic() + 0.3, "for the scroll TTL to run out")
+    waiter.sleep_until(time.monotonic() + 1.3, "for the scroll TTL to run out")
     text = terminal.getvalue()
+    assert "waiting 2s for the scroll TTL to run out" in text
     assert "waiting 1s for the scroll TTL to run out" in text
     assert text.endswith("\r")  # the countdown line is cleared afterwards
 
@@ -182,3 +183,9 @@ def test_work_going_on_at_once_shares_the_line() -> None:
     assert line in terminal.getvalue()
     offset.close()
     assert terminal.getvalue().rstrip(" ").endswith("\r  /connections scroll: 2,000/4,000 records (50%)")
+
+
+def test_a_short_real_wait_shows_no_countdown() -> None:
+    terminal = FakeTerminal()
+    RealWaiter(target=progress.Console(terminal)).sleep_until(time.monotonic() + 0.2, "briefly")
+    assert terminal.getvalue() == ""

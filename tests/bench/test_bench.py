@@ -73,6 +73,7 @@ def test_results_render_every_section_and_judge_the_goals() -> None:
         },
         "walks": {
             "records": 1_000_000,
+            "smaller": 250_000,
             "rows": [
                 {
                     "label": "equivalence",
@@ -83,6 +84,8 @@ def test_results_render_every_section_and_judge_the_goals() -> None:
                     "peak_delta_bytes": 40 * report.MB,
                     "page_bytes": 10 * report.MB,
                     "bytes_per_record_beyond_page": 31.5,
+                    "marginal_bytes_per_record": 0.5,
+                    "smaller_peak_delta_bytes": 39 * report.MB,
                     "outcome": "passed",
                 }
             ],
@@ -135,6 +138,7 @@ def test_results_render_every_section_and_judge_the_goals() -> None:
             "full": {"wall_seconds": 24.0, "returncode": 0, "summary": "120 passed"},
             "work": {"wall_seconds": 20.0, "returncode": 0, "summary": "112 passed"},
             "extra_seconds": 4.0,
+            "ttl_test_seconds": 3.6,
             "one_wait": 3.5,
             "endpoints": 4,
         },
