@@ -45,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     from conformance.faultproxy import cli as proxy_cli
 
     proxy_cli.add_arguments(
-        commands.add_parser("proxy", help="serve a fault-injecting proxy (429, 503, resets, slow) on loopback")
+        commands.add_parser("proxy", help="serve a fault-injecting proxy (429, 5xx, resets, slow)")
     )
+    hidden = argparse.SUPPRESS  # `run ... --debug` works too; unset, it leaves the global value alone
+    for command in commands.choices.values():
+        command.add_argument("--debug", action="store_true", default=hidden, help=hidden)
     return parser
 
 

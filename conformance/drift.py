@@ -1,4 +1,6 @@
-"""Live data moves: a comparison is trusted only if the collection held still while it ran.
+"""A live target moves under a check: data grows, and a failed scroll call may move a cursor.
+
+**Drift.** A comparison is trusted only if the collection held still while it ran.
 
 On a production tenant visits and connections keep arriving while the suite walks them. A
 property that compares pages against a traversal made earlier (or two traversals with each
@@ -18,6 +20,15 @@ other) would then see records "missing" or "extra" and cry wolf. The rule:
 Only ``count`` decides whether data moved: a target whose order of ties changes per request must
 still fail ``offset.deterministic``, so the first record's id is reported, never judged.
 
+**Restarts.** A scroll continuation that failed after it may have reached the target (a reset,
+a 502-504) may have moved the cursor: its retry could skip a chunk and look like a violation;
+and any retry waits, so the token may outlive its TTL meanwhile. The client retries such a call
+but marks its answer, so a violation found during such a check is not trusted:
+the property runs again from scratch (its scrolls start afresh), at most ``RESTARTS`` times,
+then is inconclusive with the reason. The same holds when such a call ran out of retries
+(restartable trouble). A pass needs no vetting: a skipped chunk cannot make a walk complete.
+Other trouble (retries spent on an idempotent call, the request budget) is inconclusive at once.
+
 The same wrapper states the record window (``--max-records``) in the verdicts of the
 properties that walk a collection: "checked on the first N of COUNT records".
 """
@@ -34,6 +45,7 @@ from conformance.traversal import fetch_offset_page, start_scroll
 from conformance.verdicts import Inconclusive, Violation
 
 Observed = dict[str, Any]
+RESTARTS = 2
 
 # Properties that compare answers given at different times: growth could fake a violation.
 GUARDED = frozenset(
@@ -95,48 +107,116 @@ def moved(before: Mark | None, after: Mark | None) -> str | None:
 
 
 def guarded(prop_id: str, ctx: SuiteContext, endpoint: Endpoint, check: Callable[[], Observed]) -> Observed:
-    """Run ``check`` under the drift rule (see the module docstring) and state the window."""
-    if prop_id not in GUARDED and prop_id not in WINDOWED:
-        return check()
+    """Run ``check`` under the rules of the module docstring; state restarts, drift and window."""
+    notes: list[str] = []
+    check = _restarting(ctx, check, notes)
+    if prop_id not in GUARDED and (prop_id not in WINDOWED or ctx.record_window is None):
+        return _noted(check(), notes)  # nothing to compare over time, no window to state
     before = mark(ctx, endpoint)
     had_reference = _drop_stale_reference(ctx, endpoint, before)
-    notes: list[str] = []
     try:
         observed = check()
         after = mark(ctx, endpoint)
         drift = moved(before, after)
         if drift and prop_id in GUARDED:
             notes.append(f"data moved during the check ({drift}); compared what held still")
-    except Violation:
+    except (Violation, ExceptionGroup) as found:
+        if _violation_in(found) is None or prop_id not in GUARDED:
+            raise
         after = mark(ctx, endpoint)
         drift = moved(before, after)
-        if drift is None or prop_id not in GUARDED:
+        if drift is None:
             raise
         ctx.forget_reference(endpoint)
-        observed, again = _recheck(ctx, endpoint, after, check, drift)
-        notes.append(f"data moved during the check ({drift}); passed when re-checked{again}")
+        observed = _recheck(ctx, endpoint, after, check, drift)
+        notes.append(f"data moved during the check ({drift}); passed when re-checked")
     if drift:
         ctx.observe(f"drift{endpoint.path}", drift)
         observed["drift"] = drift
-    if not had_reference and ctx.cached_reference(endpoint) is not None:
-        _reference_marks(ctx)[endpoint.path] = after if drift else before
+    if not had_reference and not drift and ctx.cached_reference(endpoint) is not None:
+        _reference_marks(ctx)[endpoint.path] = before  # walked while the data held still
     window = ctx.window_note(after.count if after else None) if prop_id in WINDOWED else None
     if window:
         observed["record_window"] = ctx.record_window
         notes.append(window)
+    return _noted(observed, notes)
+
+
+def _violation_in(found: Exception) -> Violation | None:
+    if isinstance(found, Violation):
+        return found
+    if isinstance(found, ExceptionGroup):
+        group = found.subgroup(Violation)
+        if group is not None:
+            return next((item for item in _leaves(group) if isinstance(item, Violation)), None)
+    return None
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    leaves: list[BaseException] = []
+    for item in group.exceptions:
+        leaves.extend(_leaves(item) if isinstance(item, BaseExceptionGroup) else [item])
+    return leaves
+
+
+def _noted(observed: Observed, notes: list[str]) -> Observed:
     if notes:
         observed["message"] = "; ".join(filter(None, [str(observed.get("message", "")), *notes]))
     return observed
 
 
+def _restarting(ctx: SuiteContext, check: Callable[[], Observed], notes: list[str]) -> Callable[[], Observed]:
+    """``check``, run again from scratch when a scroll call failed in a way that may have moved it."""
+
+    def run() -> Observed:
+        client = ctx.client
+        for restart in range(RESTARTS + 1):
+            retried = client.ambiguous_retries
+            try:
+                return check()
+            except (Violation, ExceptionGroup) as found:
+                # hypothesis reports a violation it could not replay as a FlakyFailure group
+                violation = _violation_in(found)
+                if violation is None:
+                    raise
+                reason = client.ambiguity_of(violation.exchanges)
+                if reason is None and client.ambiguous_retries > retried:
+                    reason = client.last_ambiguity
+                if reason is None:
+                    raise
+                if restart == RESTARTS:
+                    raise Inconclusive(
+                        f"a scroll call was retried after {reason}, and a retry may skip a chunk "
+                        f"or outlive the token: the violation that followed is not trusted "
+                        f"({violation.message})"
+                    ) from None
+                notes.append(f"restarted from scratch: a scroll call was retried after {reason}")
+            except Inconclusive as exc:
+                # check_examples re-raises trouble as a plain Inconclusive with the same text
+                trouble = client.last_trouble
+                if (
+                    restart == RESTARTS
+                    or trouble is None
+                    or not trouble.restartable
+                    or str(trouble) != str(exc)
+                ):
+                    raise
+                client.last_trouble = None
+                notes.append(f"restarted from scratch after: {trouble}")
+        raise AssertionError("unreachable")
+
+    return run
+
+
 def _recheck(
     ctx: SuiteContext, endpoint: Endpoint, before: Mark | None, check: Callable[[], Observed], drift: str
-) -> tuple[Observed, str]:
+) -> Observed:
     try:
-        return check(), ""
-    except Violation as violation:
-        again = moved(before, mark(ctx, endpoint))
-        if again is None:
+        return check()
+    except (Violation, ExceptionGroup) as found:
+        violation = _violation_in(found)
+        again = moved(before, mark(ctx, endpoint)) if violation is not None else None
+        if violation is None or again is None:
             raise  # the data held still this time, and the rule is still broken
         raise Inconclusive(
             f"data moved during the traversal: {drift}, then {again} while re-checking; "
@@ -154,12 +234,16 @@ def _drop_stale_reference(ctx: SuiteContext, endpoint: Endpoint, now: Mark | Non
 
     The reference is compared through the mark taken when it was walked (the same one-record
     request), not through the counts its pages reported: those may depend on the page size.
+    One walked while the data moved has no mark, and is dropped too.
     """
     if ctx.cached_reference(endpoint) is None:
         return False
-    drift = moved(_reference_marks(ctx).get(endpoint.path), now)
-    if drift is None:
+    then = _reference_marks(ctx).get(endpoint.path)
+    drift = moved(then, now)
+    if then is not None and drift is None:
         return True
     ctx.forget_reference(endpoint)
-    ctx.observe(f"drift{endpoint.path}", f"{drift} (between properties; the reference was walked again)")
+    _reference_marks(ctx).pop(endpoint.path, None)
+    if drift:
+        ctx.observe(f"drift{endpoint.path}", f"{drift} (between properties; the reference was walked again)")
     return False

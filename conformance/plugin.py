@@ -18,7 +18,7 @@ from conformance.context import SuiteContext
 from conformance.errors import ConformanceError
 from conformance.options import BUDGETS, RunOptions
 from conformance.results import RunRecord, now_iso
-from conformance.suite.case import PropertyCase, verdict_from_report
+from conformance.suite.case import PropertyCase, forget_sent, verdict_from_report
 from conformance.verdicts import Verdict
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
@@ -104,8 +104,10 @@ def pytest_configure(config: pytest.Config) -> None:
         options = _from_controller(worker["c4w_options"])  # `c4w-conformance run --workers N`
     else:
         options = _options_from(config)
-    # made now, while output capture is suspended, so it can reach the terminal during tests
-    config.stash[CONSOLE_KEY] = console = progress.for_terminal()
+    # made now, while output capture is suspended, so it can reach the terminal during tests;
+    # xdist workers stay quiet: several status lines on one terminal would garble each other
+    console = progress.for_terminal() if worker is None else progress.Console(enabled=False)
+    config.stash[CONSOLE_KEY] = console
     progress.install(console)
     if worker is not None:  # the workers share --max-rps and --max-requests, not multiply them
         options.rate_share = int(worker.get("workercount", 1))
@@ -198,6 +200,7 @@ def c4w_context(c4w_options: RunOptions, pytestconfig: pytest.Config) -> Iterato
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     options = session.config.stash[OPTIONS_KEY]
+    forget_sent()
     session.config.stash[RECORD_KEY] = RunRecord(
         target={"url": options.target or "embedded mock"}, profile={}, seed=options.seed or 0
     )

@@ -2,7 +2,8 @@
 
 One GET of ``/users?limit=1`` with the valid credentials, through the same read-only transport
 and TLS settings as the run. Each way it can go wrong is one line and exit 3 (no verdict is
-possible): unreachable, DNS failure, TLS failure, timeout, credentials refused. A transient
+possible): unreachable, DNS failure, TLS failure, timeout, no API at that URL (404), credentials
+refused. A transient
 answer (429, 502-504, a dropped connection) is retried twice before it counts.
 """
 
@@ -14,7 +15,7 @@ import time
 
 import httpx
 
-from conformance.client import RETRY_STATUSES, GetOnlyTransport, retry_after_seconds, tls_verification
+from conformance.client import RETRY_STATUSES, retry_after_seconds, tls_verification, transport_for
 from conformance.errors import TargetError
 from conformance.options import RunOptions
 from conformance.profile import load_profile
@@ -34,7 +35,7 @@ def check_target(options: RunOptions) -> None:
         auth.version_param: profile.target.api_version,
         profile.pagination.limit_param: "1",
     }
-    transport = GetOnlyTransport(httpx.HTTPTransport(verify=tls_verification(options.ca_bundle)))
+    transport = transport_for(url, tls_verification(options.ca_bundle))
     with httpx.Client(transport=transport, timeout=options.timeout, follow_redirects=False) as client:
         for attempt in range(ATTEMPTS):
             last = attempt == ATTEMPTS - 1
@@ -54,6 +55,11 @@ def check_target(options: RunOptions) -> None:
                 if response.status_code in (401, 403):
                     raise TargetError(
                         f"valid credentials were refused by {options.target} ({response.status_code})"
+                    )
+                if response.status_code == 404:
+                    raise TargetError(
+                        f"no v2 API at {options.target}: GET /users answered 404 "
+                        "(is the base URL right? e.g. https://api.cloud4wi.com/v2)"
                     )
                 if response.status_code not in RETRY_STATUSES or last:
                     return  # anything else is for the properties to judge

@@ -207,8 +207,11 @@ def run(args: argparse.Namespace) -> int:
     from conformance.session import refuse_plain_http
 
     refuse_plain_http(options)  # before preflight: its request carries the credentials
+    try:
+        options.report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--report-dir {options.report_dir}: cannot create it ({exc.strerror})") from None
     preflight(options)
-    options.report_dir.mkdir(parents=True, exist_ok=True)
     results_path = options.report_dir / "results.json"
     if options.baseline is not None and Path(options.baseline).resolve() == results_path.resolve():
         # comparing with the previous run in the same directory: keep it before it is replaced

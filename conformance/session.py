@@ -6,7 +6,7 @@ import ipaddress
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -160,7 +160,7 @@ def _context(
     options: RunOptions, profile: Profile, spec: Any, base_url: str, seed: int, mock: Any
 ) -> SuiteContext:
     assert options.api_key and options.api_secret
-    politeness = politeness_for(options, base_url)
+    politeness = replace(politeness_for(options, base_url), token_ttl=profile.scroll.ttl_seconds)
     redactor = redactor_for(options)
     observed: dict[str, Any] = {}  # the context's: what the target was seen to do
     client = V2Client(

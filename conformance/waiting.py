@@ -35,7 +35,7 @@ class RealWaiter:
 
     def sleep_until(self, moment: float, reason: str = "") -> None:
         shown = self._console()
-        if not shown.enabled:
+        if not shown.enabled or moment - time.monotonic() < progress.DELAY:  # short: no countdown
             while (left := moment - time.monotonic()) > 0:
                 time.sleep(left)
             return

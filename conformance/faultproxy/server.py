@@ -151,7 +151,9 @@ class FaultProxy:
             while await self._exchange(reader, writer):
                 pass
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ssl.SSLError):
-            pass
+            pass  # the client went away, or sent something that is not HTTP: drop the connection
+        except ValueError:
+            pass  # a malformed request head (e.g. a content-length that is not a number)
         finally:
             writer.close()
             with contextlib.suppress(Exception):

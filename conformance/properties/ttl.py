@@ -45,6 +45,8 @@ class TtlOutcome:
     # the token ``alive`` returned, used once more after the expiry check, and its age then
     renewed: Exchange | Exception | None = None
     renewed_age: float = 0.0
+    # how much later than planned the alive token really reached the target (retries, rate limit)
+    alive_delay: float = 0.0
 
 
 def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
@@ -71,11 +73,14 @@ def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
         opened.append(_Opened(endpoint, alive.token, sent, expiring.token, received))
     results: dict[str, TtlOutcome] = {path: TtlOutcome(exc, exc) for path, exc in failures.items()}
     alive_results: dict[str, Exchange | Exception] = {}
+    alive_delays: dict[str, float] = {}
     renewed_tokens: list[tuple[Endpoint, str, float]] = []
     for item in sorted(opened, key=lambda o: o.alive_sent):
-        ctx.waiter.sleep_until(item.alive_sent + ttl - edge, "before the scroll TTL runs out")
+        planned = item.alive_sent + ttl - edge
+        ctx.waiter.sleep_until(planned, "before the scroll TTL runs out")
         sent = ctx.waiter.now()
         alive_results[item.endpoint.path] = result = _attempt(ctx, item.endpoint, item.alive_token)
+        alive_delays[item.endpoint.path] = _delay(ctx, planned, result)
         if isinstance(result, Exchange) and envelope.is_success(result, ctx.profile):
             token = envelope.token(result, ctx.profile)
             if token is not None:
@@ -83,13 +88,17 @@ def probe(ctx: SuiteContext) -> dict[str, TtlOutcome]:
     for item in sorted(opened, key=lambda o: o.expiring_received):
         ctx.waiter.sleep_until(item.expiring_received + ttl + edge, "for the scroll TTL to run out")
         results[item.endpoint.path] = TtlOutcome(
-            alive_results[item.endpoint.path], _attempt(ctx, item.endpoint, item.expiring_token)
+            alive_results[item.endpoint.path],
+            _attempt(ctx, item.endpoint, item.expiring_token),
+            alive_delay=alive_delays[item.endpoint.path],
         )
     for endpoint, token, issued in renewed_tokens:
         age = ctx.waiter.now() - issued
         if age < ttl - edge:  # no extra wait: judged only while the renewed token is well in its TTL
             outcome = results[endpoint.path]
-            outcome.renewed, outcome.renewed_age = _attempt(ctx, endpoint, token), age
+            planned = ctx.waiter.now()
+            outcome.renewed = _attempt(ctx, endpoint, token)
+            outcome.renewed_age = age + _delay(ctx, planned, outcome.renewed)
     ctx.memo["ttl_probe"] = results
     ctx.observe("scroll.ttl_checked_seconds", {"ttl": ttl, "margin": edge, "virtual": ctx.waiter.virtual})
     return results
@@ -100,6 +109,29 @@ def _attempt(ctx: SuiteContext, endpoint: Endpoint, token: str) -> Exchange | Ex
         return continue_scroll(ctx, endpoint, token)
     except Exception as exc:  # transport trouble: inconclusive for this endpoint only
         return exc
+
+
+def _delay(ctx: SuiteContext, planned: float, result: Exchange | Exception) -> float:
+    """How late after ``planned`` the last call may have reached the target, in real time.
+
+    Its last attempt may have started late (a retry, the rate limit), and the target may have
+    seen it as late as the answer came (a slow network). Against a virtual clock nothing ages
+    while the suite waits in real time: no delay counts.
+    """
+    if ctx.waiter.virtual:
+        return 0.0
+    took = result.elapsed if isinstance(result, Exchange) else 0.0
+    return max(0.0, ctx.client.last_attempt_started + took - planned)
+
+
+def _judged_alive(ttl: float, age: float, exchange: Exchange) -> None:
+    """A refusal proves nothing when the call reached the target only after the TTL."""
+    if age >= ttl:
+        raise Inconclusive(
+            f"the token may have reached the target {age:.1f}s after it was issued, past the {ttl:g}s "
+            f"TTL (delayed by retries, the rate limit or a slow network), and got {exchange.status}: "
+            "not judged"
+        )
 
 
 def _outcome(ctx: SuiteContext, endpoint: Endpoint) -> TtlOutcome:
@@ -123,9 +155,10 @@ def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     outcome = _outcome(ctx, endpoint)
     exchange = _exchange(outcome.alive)
     ttl = ctx.profile.scroll.ttl_seconds
-    age = ttl - margin(ttl)
+    age = round(ttl - margin(ttl) + outcome.alive_delay, 1)
     ctx.observe_status("scroll_token_within_ttl", exchange.status)
     if not envelope.is_success(exchange, ctx.profile):
+        _judged_alive(ttl, age, exchange)
         raise Violation(
             f"a token used {age:g}s after it was issued got {exchange.status}",
             [exchange],
@@ -137,6 +170,7 @@ def alive_within_ttl(ctx: SuiteContext, endpoint: Endpoint) -> Observed:
     renewed = _exchange(outcome.renewed)
     ctx.observe_status("scroll_renewed_token_within_ttl", renewed.status)
     if not envelope.is_success(renewed, ctx.profile):
+        _judged_alive(ttl, outcome.renewed_age, renewed)
         raise Violation(
             f"the token a continuation returned, used {outcome.renewed_age:g}s after it was issued "
             f"({age + outcome.renewed_age:g}s into the scroll), got {renewed.status}",

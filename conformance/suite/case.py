@@ -19,6 +19,20 @@ from conformance.verdicts import Outcome, Verdict
 VERDICT_KEY = "c4w_verdict"
 OBSERVED_KEY = "c4w_observed"
 
+# What this process already sent of the run's observed behaviour: each report carries only what
+# changed since, and the collector merges them (one dict per process, so xdist workers too).
+_SENT: dict[str, str] = {}
+
+
+def _changed(observed: dict[str, Any]) -> dict[str, Any]:
+    delta = {}
+    for key, value in observed.items():
+        encoded = json.dumps(value, default=str, sort_keys=True)
+        if _SENT.get(key) != encoded:
+            _SENT[key] = encoded
+            delta[key] = value
+    return delta
+
 
 @dataclass(frozen=True)
 class PropertyCase:
@@ -33,7 +47,7 @@ class PropertyCase:
 def conclude(node: pytest.Item, verdict: Verdict, observed: dict[str, Any]) -> None:
     """Attach the verdict to the report and end the test with the matching outcome."""
     node.user_properties.append((VERDICT_KEY, json.dumps(verdict.as_dict())))
-    node.user_properties.append((OBSERVED_KEY, json.dumps(observed, default=str)))
+    node.user_properties.append((OBSERVED_KEY, json.dumps(_changed(observed), default=str)))
     if verdict.outcome is Outcome.FAILED:
         lines = [verdict.message]
         if verdict.expected:
@@ -57,3 +71,8 @@ def verdict_from_report(user_properties: list[tuple[str, object]]) -> tuple[Verd
         elif key == OBSERVED_KEY and isinstance(value, str):
             observed = json.loads(value)
     return verdict, observed
+
+
+def forget_sent() -> None:
+    """A new session starts with nothing sent (several runs may share one process)."""
+    _SENT.clear()

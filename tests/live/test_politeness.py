@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,8 +26,8 @@ def test_the_rate_measured_at_the_server_stays_at_or_below_max_rps(proxy: FaultP
     assert len(arrivals) == 21
     assert (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) <= 10
     assert max_rate(arrivals, window=1.0) <= 10
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
-    assert min(gaps) >= 0.1 - 0.005  # never bunched (a few ms of arrival jitter)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.05  # never bunched (arrivals jitter when the machine is busy)
     assert elapsed >= 2.0
 
 
@@ -55,7 +56,9 @@ def test_requests_in_flight_are_capped_whatever_the_callers_do() -> None:
             in_flight[0] -= 1
         return httpx.Response(200, json={})
 
-    client = V2Client("https://t.example/v2", Politeness(max_in_flight=2), transport=httpx.MockTransport(slow))
+    client = V2Client(
+        "https://t.example/v2", Politeness(max_in_flight=2), transport=httpx.MockTransport(slow)
+    )
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: client.get("/users"), range(16)))
     assert in_flight[1] == 2
@@ -88,3 +91,26 @@ def test_workers_share_the_rate_and_the_request_budget_instead_of_multiplying_th
 )
 def test_only_real_loopback_hosts_count_as_loopback(url: str, loopback: bool) -> None:
     assert is_loopback(url) is loopback
+
+
+def test_the_environment_proxy_is_used_for_a_remote_target_and_never_for_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from conformance.client import proxy_for
+
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert proxy_for("https://api.cloud4wi.com/v2") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    assert proxy_for("https://api.cloud4wi.com/v2") == "http://proxy.corp.example:3128"
+    assert proxy_for("http://127.0.0.1:8080/v2") is None
+    monkeypatch.setenv("NO_PROXY", "cloud4wi.com")
+    assert proxy_for("https://api.cloud4wi.com/v2") is None

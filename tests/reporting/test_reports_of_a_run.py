@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -133,11 +135,25 @@ def test_the_previous_run_in_the_same_directory_can_be_the_baseline(
         (["--baseline", "/nonexistent/results.json"], "/nonexistent/results.json: cannot read results"),
         (["--fail-on", "new"], "--fail-on new needs --baseline FILE"),
         (["--fail-on", "sometimes"], "invalid choice: 'sometimes'"),
+        (
+            ["--mock-tenants", "/nonexistent/tenants.toml"],
+            "/nonexistent/tenants.toml: cannot read tenants file",
+        ),
+        (
+            ["--mock-tenants", "t.toml", "--target", "https://api.example.test/v2"],
+            "--mock-tenants applies to the embedded mock only",
+        ),
     ],
 )
-def test_baseline_problems_are_one_line_and_exit_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], says: str
+def test_baseline_and_tenants_problems_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    args: list[str],
+    says: str,
 ) -> None:
+    monkeypatch.setenv("C4W_API_KEY", "k" * 32)
+    monkeypatch.setenv("C4W_API_SECRET", "s" * 32)
     try:
         code: object = main(["run", "--report-dir", str(tmp_path), *args])
     except SystemExit as exc:  # argparse's own refusals
@@ -145,3 +161,25 @@ def test_baseline_problems_are_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert code == 2
     assert says in err and err.count("\n") == 1
+
+
+def test_the_pytest_plugin_writes_the_same_reports(tmp_path: Path, parse: Parse) -> None:
+    """`pytest --pyargs conformance.suite --html ...`: users who fold the suite into their runs."""
+    report_dir = tmp_path / "reports"
+    options = ["--c4w-only", "auth.valid_accepted", "--c4w-seed", "3", "--c4w-report-dir", str(report_dir)]
+    page_options = ["--html", str(tmp_path / "page.html"), "--self-contained-html"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-q", *options, *page_options],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    results = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    cases = ET.parse(report_dir / "junit.xml").getroot().findall(".//testcase")
+    assert len(cases) == len(results["results"]) == 6
+    page = parse((tmp_path / "page.html").read_text(encoding="utf-8"))
+    assert "c4w-matrix" in page.ids
+    assert f"junit: {report_dir / 'junit.xml'}" in done.stdout
