@@ -135,6 +135,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         console.close()
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: every worker runs with the controller's options and generates from its seed."""
     options = node.config.stash[OPTIONS_KEY]
