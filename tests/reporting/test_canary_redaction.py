@@ -35,6 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from conformance.mock import faults, scrolls, state
+from conformance.mock.faults import _helpers as fault_tools
 from conformance.mock.params import HttpError
 
 LOG = Path(sys.argv[1])
@@ -67,8 +68,9 @@ def echo_scroll_token(seams):
 
         return handle
 
-    scroll_paths = (faults.VISITS, faults.CONNECTIONS, faults.AUTH_ERROR_LOGS, faults.AUTH_RESULTS)
-    return faults._on(seams, scroll_paths, wrap)
+    tools = fault_tools
+    scroll_paths = (tools.VISITS, tools.CONNECTIONS, tools.AUTH_ERROR_LOGS, tools.AUTH_RESULTS)
+    return fault_tools.on_paths(seams, scroll_paths, wrap)
 
 
 from conformance.cli import main

@@ -54,3 +54,7 @@ def test_mutations_are_shown_as_bash_expressions_over_the_variable() -> None:
 
 def test_scroll_tokens_are_cut_to_a_prefix() -> None:
     assert token_shown("A" * 43) == "AAAAAA..."
+
+
+def test_a_very_short_value_is_not_scrubbed_from_every_text() -> None:
+    assert Redactor([("a", "$C4W_API_KEY")])("a valid json body") == "a valid json body"
