@@ -53,3 +53,16 @@ def test_transport_trouble_is_inconclusive_not_a_failure() -> None:
         check_examples(check, [], st.integers(), max_examples=5)
     with pytest.raises(Inconclusive):
         check_examples(check, [1])
+
+
+def test_a_violation_that_does_not_reproduce_is_still_reported() -> None:
+    calls = [0]
+
+    def check(n: int) -> None:
+        calls[0] += 1
+        if calls[0] == 3:  # fails once, never again: the target answered differently
+            raise Violation("once")
+
+    # Hypothesis may raise it as is or wrapped in a FlakyFailure: either way a Violation surfaces.
+    with pytest.raises(Violation, match="once"):
+        check_examples(check, [], st.integers(0, 100), max_examples=20, seed_value=1)
