@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 import httpx
@@ -80,17 +81,6 @@ def test_faults_compose_when_several_are_given() -> None:
     assert seams == replace(Seams(), bind_tokens=False, renew_ttl=False)
 
 
-def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    try:
-        status = main(argv)
-    except SystemExit as exc:  # argparse's own usage errors
-        status = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert status == 2 and out == ""
-    assert err.startswith("c4w-conformance: error: ") and err.count("\n") == 1
-    return err
-
-
 @pytest.mark.parametrize(
     "argv",
     [
@@ -101,9 +91,9 @@ def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
     ],
 )
 def test_an_unknown_fault_on_the_command_line_is_one_line_and_exit_2(
-    capsys: pytest.CaptureFixture[str], argv: list[str]
+    one_line_exit_2: Callable[[list[str]], str], argv: list[str]
 ) -> None:
-    assert "unknown fault 'no_such_fault'" in one_line_exit_2(capsys, argv)
+    assert "unknown fault 'no_such_fault'" in one_line_exit_2(argv)
 
 
 def test_the_faults_command_lists_every_fault_with_what_it_violates(

@@ -6,25 +6,13 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conformance.cli import main
 from conformance.mock.tenants import demo_tenants
-
-
-def one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    try:
-        status = main(argv)
-    except SystemExit as exc:  # argparse's own usage errors
-        status = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert status == 2 and out == ""
-    assert err.startswith("c4w-conformance: error: ") and err.count("\n") == 1
-    return err
 
 
 @pytest.fixture
@@ -36,12 +24,12 @@ def busy_port() -> Iterator[int]:
 
 
 @pytest.mark.parametrize("port", ["abc", "-1", "65536", "1e3", ""])
-def test_bad_port_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], port: str) -> None:
-    assert "--port" in one_line_error(capsys, ["mock", "--port", port])
+def test_bad_port_is_one_line_exit_2(one_line_exit_2: Callable[[list[str]], str], port: str) -> None:
+    assert "--port" in one_line_exit_2(["mock", "--port", port])
 
 
-def test_port_in_use_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], busy_port: int) -> None:
-    err = one_line_error(capsys, ["mock", "--port", str(busy_port)])
+def test_port_in_use_is_one_line_exit_2(one_line_exit_2: Callable[[list[str]], str], busy_port: int) -> None:
+    err = one_line_exit_2(["mock", "--port", str(busy_port)])
     assert f"cannot listen on 127.0.0.1:{busy_port}" in err
 
 
@@ -50,23 +38,23 @@ def test_port_in_use_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], busy
     [("--records", "-5"), ("--scroll-ttl", "-1"), ("--scroll-ttl", "0"), ("--scroll-ttl", "nan")],
 )
 def test_negative_records_or_ttl_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], option: str, value: str
+    one_line_exit_2: Callable[[list[str]], str], option: str, value: str
 ) -> None:
-    assert option in one_line_error(capsys, ["mock", option, value])
+    assert option in one_line_exit_2(["mock", option, value])
 
 
-def test_zero_scroll_contexts_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert "scroll contexts" in one_line_error(capsys, ["mock", "--port", "0", "--max-scroll-contexts", "0"])
+def test_zero_scroll_contexts_is_one_line_exit_2(one_line_exit_2: Callable[[list[str]], str]) -> None:
+    assert "scroll contexts" in one_line_exit_2(["mock", "--port", "0", "--max-scroll-contexts", "0"])
 
 
 def test_malformed_tenants_file_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    one_line_exit_2: Callable[[list[str]], str], tmp_path: Path
 ) -> None:
     path = tmp_path / "t.toml"
     path.write_text('[[tenant]]\nname = "solo"\napi_key = "k"\napi_secret = "hush-secret"\n')
-    err = one_line_error(capsys, ["mock", "--port", "0", "--tenants", str(path)])
+    err = one_line_exit_2(["mock", "--port", "0", "--tenants", str(path)])
     assert str(path) in err and "hush-secret" not in err
-    err = one_line_error(capsys, ["mock", "--port", "0", "--tenants", str(tmp_path / "missing.toml")])
+    err = one_line_exit_2(["mock", "--port", "0", "--tenants", str(tmp_path / "missing.toml")])
     assert "missing.toml" in err
 
 
